@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   SCRIPT_EXECUTION: { kind: 'internal', exit: 38 },
   SCRIPT_LIMIT: { kind: 'internal', exit: 39 },
   SCRIPT_OUTPUT: { kind: 'internal', exit: 40 },
+  TOML_EDIT_FAILED: { kind: 'config', exit: 64 },
   // Model
   MODEL_UNREACHABLE: { kind: 'user', exit: 41 },
   MODEL_AUTH: { kind: 'user', exit: 42 },
@@ -61,6 +62,7 @@ export const ERROR_CODES = {
   RUN_STATE_INVALID: { kind: 'internal', exit: 58 },
   RUN_NOT_RESUMABLE: { kind: 'user', exit: 59 },
   ALREADY_EXISTS: { kind: 'user', exit: 60 },
+  NO_RESULT: { kind: 'user', exit: 61 },
   INTERRUPTED: { kind: 'user', exit: 130 },
 } as const
 

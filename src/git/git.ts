@@ -1,0 +1,259 @@
+import { existsSync } from 'node:fs'
+import { fail } from '../errors/index.js'
+import { type BatchObject, parseCatFileBatch } from './batch.js'
+import { type ExecOptions, type GitFailure, runCatFileBuffer, runGit, tryGit } from './exec.js'
+import { refNameProblem } from './refname.js'
+import { type ObjectFormat, parseTree, type TreeEntry } from './tree-object.js'
+import { assertGitVersion } from './version.js'
+
+/** Facts about the repository a run starts from; detached HEAD and a dirty tree are allowed. */
+export interface RepoState {
+  /** Full ref HEAD points at, or null when HEAD is detached. */
+  branch: string | null
+  detached: boolean
+  /** Whether tracked or untracked changes exist (the run still starts from the HEAD commit). */
+  dirty: boolean
+}
+
+/** One line of `diff-tree -r` raw output. */
+export interface TreeChange {
+  path: string
+  oldMode: string
+  newMode: string
+  oldOid: string
+  newOid: string
+  status: string
+}
+
+/** One ref change inside an atomic `update-ref --stdin` transaction; `old` is the CAS value. */
+export type RefUpdate =
+  | { op: 'create'; ref: string; oid: string }
+  | { op: 'update'; ref: string; oid: string; old: string }
+  | { op: 'delete'; ref: string; old?: string }
+
+let versionCheck: Promise<unknown> | null = null
+const IDENTITY_FALLBACK = { GIT_AUTHOR_NAME: 'git-momentum', GIT_AUTHOR_EMAIL: 'momentum@localhost' }
+
+/** The one entry point to git: every process the project starts goes through this class. */
+export class Git {
+  private constructor(
+    /** Top of the working tree this instance was opened in. */
+    readonly root: string,
+    /** This worktree's git dir. */
+    readonly gitDir: string,
+    /** The shared git dir (objects, refs); sandboxes live under it. */
+    readonly commonDir: string,
+    /** sha1 or sha256. */
+    readonly objectFormat: ObjectFormat,
+    private readonly identity: Record<string, string>,
+  ) {}
+
+  /** Opens the repository containing `cwd`: NOT_A_REPO, BARE_REPO or GIT_TOO_OLD when it cannot be used. */
+  static async open(cwd: string): Promise<Git> {
+    versionCheck ??= runGit(['version'], { cwd: process.cwd() }).then(assertGitVersion)
+    await versionCheck.catch((e: unknown) => {
+      versionCheck = null
+      throw e
+    })
+    const notRepo = fail(
+      'NOT_A_REPO',
+      `${cwd} is not inside a git repository`,
+      'Run this inside a git working tree, or run `git init` first.',
+      { cwd },
+    )
+    if (!existsSync(cwd)) throw notRepo
+    const args = [
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-dir',
+      '--git-common-dir',
+      '--is-bare-repository',
+      '--is-inside-work-tree',
+      '--show-object-format',
+    ]
+    const probe = await tryGit(args, { cwd })
+    if (!probe.ok) throw notRepo
+    const [gitDir = '', commonDir = '', bare, inside, format] = probe.stdout.split('\n')
+    if (bare === 'true')
+      throw fail(
+        'BARE_REPO',
+        `${cwd} is a bare repository`,
+        'Clone it into a repository with a working tree and run there.',
+        { cwd },
+      )
+    if (inside !== 'true')
+      throw fail(
+        'NOT_A_REPO',
+        `${cwd} is inside a .git directory, not a working tree`,
+        'Run this from the working tree.',
+        { cwd },
+      )
+    const root = (await runGit(['rev-parse', '--show-toplevel'], { cwd })).trim()
+    const ident = await tryGit(['var', 'GIT_COMMITTER_IDENT'], { cwd: root })
+    const identity = ident.ok
+      ? {}
+      : {
+          ...IDENTITY_FALLBACK,
+          GIT_COMMITTER_NAME: 'git-momentum',
+          GIT_COMMITTER_EMAIL: 'momentum@localhost',
+        }
+    return new Git(root, gitDir, commonDir, format === 'sha256' ? 'sha256' : 'sha1', identity)
+  }
+
+  /** Runs git in the repo root (or `opts.cwd`); throws GIT_FAILED with stderr on failure. */
+  run(args: string[], opts: Partial<ExecOptions> = {}): Promise<string> {
+    return runGit(args, { ...opts, cwd: opts.cwd ?? this.root, env: { ...this.identity, ...opts.env } })
+  }
+
+  /** Like run, but returns the failure instead of throwing. */
+  tryRun(
+    args: string[],
+    opts: Partial<ExecOptions> = {},
+  ): Promise<{ ok: true; stdout: string } | GitFailure> {
+    return tryGit(args, { ...opts, cwd: opts.cwd ?? this.root, env: { ...this.identity, ...opts.env } })
+  }
+
+  /** The HEAD commit; NO_COMMITS in a repository without one. */
+  async headCommit(): Promise<string> {
+    const out = await this.tryRun(['rev-parse', '--verify', '--end-of-options', 'HEAD^{commit}'])
+    if (!out.ok)
+      throw fail('NO_COMMITS', 'the repository has no commits yet', 'Make a first commit, then run again.')
+    return out.stdout.trim()
+  }
+
+  /** Branch, detached and dirty facts about the user's checkout (reads only; takes no locks). */
+  async state(): Promise<RepoState> {
+    const sym = await this.tryRun(['rev-parse', '--symbolic-full-name', 'HEAD'])
+    const name = sym.ok ? sym.stdout.trim() : ''
+    const detached = name === 'HEAD' || name === ''
+    const status = await this.run(['status', '--porcelain=v1', '-z', '--ignore-submodules=dirty'])
+    return { branch: detached ? null : name, detached, dirty: status.length > 0 }
+  }
+
+  /** Resolves a revision to an object id, or null when it does not exist. */
+  async resolve(rev: string): Promise<string | null> {
+    const out = await this.tryRun(['rev-parse', '--verify', '--end-of-options', rev])
+    return out.ok ? out.stdout.trim() : null
+  }
+
+  /** Reads objects by name (`oid`, `commit:path`, `commit^{tree}`) in one process; null when missing. */
+  async readObjects(names: string[]): Promise<Array<BatchObject | null>> {
+    if (names.length === 0) return []
+    for (const n of names)
+      if (n.includes('\n'))
+        throw fail('USAGE', 'object names cannot contain newlines', 'Rename the path.', { name: n })
+    const out = await runCatFileBuffer(['--batch'], { cwd: this.root, input: `${names.join('\n')}\n` })
+    return parseCatFileBatch(out, names.length)
+  }
+
+  /** A blob's exact bytes at `commit:path`; PATH_MISSING when there is no such file. */
+  async readBlob(commit: string, path: string): Promise<Buffer> {
+    const [obj] = await this.readObjects([`${commit}:${path}`])
+    if (obj?.type !== 'blob')
+      throw fail(
+        'PATH_MISSING',
+        `${path} does not exist in ${commit.slice(0, 12)}`,
+        'Check the path and the commit.',
+        { path, commit },
+      )
+    return obj.content
+  }
+
+  /** Entries of one tree level, or [] for a name that does not resolve to a tree. */
+  async readTree(name: string): Promise<{ oid: string; entries: TreeEntry[] } | null> {
+    const [obj] = await this.readObjects([name])
+    if (obj?.type !== 'tree') return null
+    return { oid: obj.oid, entries: parseTree(obj.content, this.objectFormat) }
+  }
+
+  /** Writes bytes as a blob, unfiltered (no CRLF or LFS conversion: blobs stay byte-exact). */
+  async writeBlob(bytes: Buffer): Promise<string> {
+    return (await this.run(['hash-object', '-w', '--stdin'], { input: bytes })).trim()
+  }
+
+  /** Writes files from disk as blobs in one process, unfiltered; returns oids in order. */
+  async writeBlobFiles(absPaths: string[]): Promise<string[]> {
+    if (absPaths.length === 0) return []
+    const out = await this.run(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+      input: `${absPaths.join('\n')}\n`,
+    })
+    return out.split('\n').filter((l) => l !== '')
+  }
+
+  /** Tree id of a commit. */
+  async treeOf(commit: string): Promise<string> {
+    if (/^[0-9a-f]{40,64}$/.test(commit)) {
+      const [obj] = await this.readObjects([`${commit}^{tree}`])
+      if (obj) return obj.oid
+    }
+    return (await this.run(['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`])).trim()
+  }
+
+  /** Creates a commit; the message (model text included) travels on stdin, never as an argument. */
+  async commitTree(tree: string, parents: string[], message: string): Promise<string> {
+    const args = ['commit-tree', tree]
+    for (const p of [...new Set(parents)]) args.push('-p', p)
+    return (await this.run(args, { input: message.replace(/\0/g, '') })).trim()
+  }
+
+  /** Applies ref updates as one atomic transaction with compare-and-swap old values. */
+  async updateRefs(updates: RefUpdate[]): Promise<void> {
+    if (updates.length === 0) return
+    const parts: string[] = ['start']
+    for (const u of updates) {
+      const problem = refNameProblem(u.ref)
+      if (problem)
+        throw fail('BAD_REF_NAME', `ref name ${u.ref} ${problem}`, 'This is a bug in git-momentum.', {
+          ref: u.ref,
+        })
+      if (u.op === 'create') parts.push(`create ${u.ref}`, u.oid)
+      else if (u.op === 'update') parts.push(`update ${u.ref}`, u.oid, u.old)
+      else parts.push(`delete ${u.ref}`, u.old ?? '')
+    }
+    parts.push('prepare', 'commit')
+    await this.run(['update-ref', '--stdin', '-z'], { input: `${parts.join('\0')}\0` })
+  }
+
+  /** Refs under a prefix with their object ids (`refs/heads/momentum/r1/`). */
+  async listRefs(prefix: string): Promise<Array<{ ref: string; oid: string }>> {
+    const out = await this.run([
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      '--end-of-options',
+      prefix,
+    ])
+    return out
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => ({ oid: l.slice(0, l.indexOf(' ')), ref: l.slice(l.indexOf(' ') + 1) }))
+  }
+
+  /** Changed paths between two trees (recursive, no rename detection). */
+  async diffTrees(a: string, b: string): Promise<TreeChange[]> {
+    if (a === b) return []
+    const out = await this.run([
+      'diff-tree',
+      '-r',
+      '-z',
+      '--no-renames',
+      '--no-ext-diff',
+      '--end-of-options',
+      a,
+      b,
+    ])
+    const fields = out.split('\0')
+    const changes: TreeChange[] = []
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const meta = (fields[i] ?? '').replace(/^:/, '').split(' ')
+      changes.push({
+        oldMode: meta[0] ?? '',
+        newMode: meta[1] ?? '',
+        oldOid: meta[2] ?? '',
+        newOid: meta[3] ?? '',
+        status: meta[4] ?? '',
+        path: fields[i + 1] ?? '',
+      })
+    }
+    return changes
+  }
+}

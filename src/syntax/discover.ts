@@ -1,3 +1,4 @@
+import { containerTypes, nameText, ownEnd, walkPlan } from './agent-walk.js'
 import { assertText, hashBytes, lineAt, lineStarts } from './bytes.js'
 import { scanMarkdown } from './markdown.js'
 import { agentQuery, parseBytes } from './parse.js'
@@ -65,22 +66,25 @@ function queryAgents(
   const { toByte, text } = parsed.decoded
   const out: RawAgent[] = []
   let starts: number[] | null = null
-  const add = (target: TSNode, kind: NodeKind, nameNode: TSNode | null, wrapper: TSNode | null): void => {
-    const start = toByte((wrapper ?? target).startIndex)
-    const end = toByte(ownEnd(target, text))
-    // Lines from a per-file table: cheaper than asking the binding for positions.
+  // UTF-16 indices to bytes; lines from a per-file table: cheaper than asking the binding for positions.
+  const agent = (kind: NodeKind, s: number, e: number, name: string, decorated: boolean): RawAgent => {
+    const start = toByte(s)
+    const end = toByte(e)
     starts ??= lineStarts(bytes)
-    out.push({
-      kind,
-      name: nameNode ? nameText(nameNode) : target.type,
-      start,
-      end,
-      startLine: lineAt(starts, start),
-      endLine: lineAt(starts, end > start ? end - 1 : start),
-      decorated: wrapper !== null,
-    })
+    const endLine = lineAt(starts, end > start ? end - 1 : start)
+    return { kind, name, start, end, startLine: lineAt(starts, start), endLine, decorated }
+  }
+  const add = (target: TSNode, kind: NodeKind, nameNode: TSNode | null, wrapper: TSNode | null): void => {
+    const from = (wrapper ?? target).startIndex
+    const name = nameNode ? nameText(nameNode) : target.type
+    out.push(agent(kind, from, ownEnd(target, text), name, wrapper !== null))
   }
   if (plan) {
+    const holders = parsed.tree.rootNode.hasError ? null : containerTypes(profile, plan)
+    if (holders) {
+      return walkPlan(parsed.tree, plan, profile.decoratorWrapper, holders, text, agent)
+    }
+    // Trees with ERROR nodes may hold a definition anywhere: every node is visited (in C).
     // Pre-order walk: a decorator wrapper comes right before the definition it wraps.
     const types = [...plan.keys()]
     if (profile.decoratorWrapper) types.push(profile.decoratorWrapper)
@@ -119,38 +123,6 @@ function queryAgents(
     add(target, kind, nameNode, parent && parent.type === profile.decoratorWrapper ? parent : null)
   }
   return out
-}
-
-/**
- * Where a node's own bytes end: after its last token that is not a comment (trailing comments and
- * blank lines that tree-sitter keeps in a block belong to the enclosing node). Fast path: a node
- * whose last line holds no '#' cannot end in a comment, so no tree walk is needed.
- */
-function ownEnd(node: TSNode, text: string): number {
-  const start = node.startIndex
-  let cur = node
-  for (;;) {
-    let j = cur.endIndex
-    while (j > start && isSpace(text.charCodeAt(j - 1))) j--
-    const lineStart = text.lastIndexOf('\n', j - 1) + 1
-    const hash = text.indexOf('#', Math.max(lineStart, cur.startIndex))
-    if (hash === -1 || hash >= j) return j
-    // The last line holds a '#': step into the last child that is not a comment nor MISSING.
-    let c = cur.lastChild
-    while (c !== null && (c.type === 'comment' || c.startIndex === c.endIndex)) c = c.previousSibling
-    if (c === null) return j
-    cur = c
-  }
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12
-}
-
-function nameText(node: TSNode): string {
-  // TOML `[a . "b"]` is the key a."b": dotted keys are rebuilt without the spaces around dots.
-  if (node.type === 'dotted_key') return node.namedChildren.map(nameText).join('.')
-  return node.text
 }
 
 function nest(file: MNode, raw: RawAgent[], bytes: Buffer, always: NodeKind[]): void {

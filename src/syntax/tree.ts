@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
-import { fail } from '../errors/index.js'
+import { fail, isMomentumError } from '../errors/index.js'
 import { discoverFileNodes } from './discover.js'
 import { languageForPath, profileFor } from './profiles.js'
-import type { FileSource, LanguageId, MNode } from './types.js'
+import type { FileSource, LanguageId, MNode, SkipReason } from './types.js'
 
 /** Directory names never walked into (explicitly named paths inside them still work). */
 export const IGNORED_DIRS: ReadonlySet<string> = new Set([
@@ -24,12 +24,22 @@ export const IGNORED_DIRS: ReadonlySet<string> = new Set([
 export const QUERY_OVERRIDE_DIR = '.momentum/queries'
 
 const READ_CONCURRENCY = 32
+// Files fetched per readFiles call: one git process per chunk, while bounding the bytes held at once.
+const PREFETCH_CHUNK = 512
 
 /** Options for buildNodeTree. */
 export interface BuildOptions {
   /** Files larger than this are refused with FILE_TOO_LARGE (config: run.max_file_bytes). */
   maxFileBytes: number
+  /**
+   * Told about each file found by walking a directory that is left out (binary or over
+   * maxFileBytes), in path order. Named files are never skipped: they throw BINARY_FILE or
+   * FILE_TOO_LARGE. When every file found is skipped, the first one's error is thrown.
+   */
+  onSkip?: (path: string, reason: SkipReason) => void
 }
+
+type FileResult = MNode | { skip: SkipReason; error: unknown }
 
 /** Normalises a scope entry to a repo-relative POSIX path ('' is the repo); PATH_OUTSIDE_REPO when it escapes. */
 export function normalizeScopePath(p: string): string {
@@ -54,10 +64,12 @@ export function normalizeScopePath(p: string): string {
 
 /**
  * The agent tree for `scope` (files or directories, repo-relative): repo -> directories -> files ->
- * agents. Named files must have a supported language; walked directories skip unsupported files.
+ * agents. Named files must have a supported language; walked directories skip unsupported, binary
+ * and too-large files (see BuildOptions.onSkip).
  */
 export async function buildNodeTree(source: FileSource, scope: string[], opts: BuildOptions): Promise<MNode> {
   const files = new Set<string>()
+  const named = new Set<string>()
   for (const entry of scope.length === 0 ? [''] : scope) {
     const p = normalizeScopePath(entry)
     const what = await source.exists(p)
@@ -79,6 +91,7 @@ export async function buildNodeTree(source: FileSource, scope: string[], opts: B
         )
       }
       files.add(p)
+      named.add(p)
       continue
     }
     for (const f of await source.listFiles(p)) {
@@ -97,20 +110,44 @@ export async function buildNodeTree(source: FileSource, scope: string[], opts: B
   }
   const overrides = await loadQueryOverrides(source, files)
   const sorted = [...files].sort()
-  const fileNodes = await mapBounded(sorted, READ_CONCURRENCY, async (path) => {
-    const bytes = await source.readFile(path)
+  const fileOne = async (path: string, prefetched: Buffer | undefined): Promise<FileResult> => {
+    const bytes = prefetched ?? (await source.readFile(path))
     if (bytes.length > opts.maxFileBytes) {
-      throw fail(
+      const error = fail(
         'FILE_TOO_LARGE',
         `${path}: ${bytes.length} bytes is over the ${opts.maxFileBytes}-byte limit`,
         'Leave it out of the paths, or raise run.max_file_bytes in .momentum/config.toml.',
         { path, size: bytes.length, limit: opts.maxFileBytes },
       )
+      if (named.has(path)) throw error
+      return { skip: 'too-large', error }
     }
     const lang = languageForPath(path)!
     const o = overrides.get(lang)
-    return discoverFileNodes(path, bytes, lang, o ? { query: o.text, queryLabel: o.label } : {})
-  })
+    try {
+      return discoverFileNodes(path, bytes, lang, o ? { query: o.text, queryLabel: o.label } : {})
+    } catch (error) {
+      if (named.has(path) || !isMomentumError(error) || error.code !== 'BINARY_FILE') throw error
+      return { skip: 'binary', error }
+    }
+  }
+  const fileNodes: MNode[] = []
+  let firstSkip: unknown = null
+  // A batch-reading source (a commit) gets each chunk's bytes in one call instead of one per file.
+  const chunk = source.readFiles ? PREFETCH_CHUNK : sorted.length
+  for (let i = 0; i < sorted.length; i += chunk) {
+    const paths = sorted.slice(i, i + chunk)
+    const pre = source.readFiles ? await source.readFiles(paths) : null
+    const results = await mapBounded(paths, READ_CONCURRENCY, (p) => fileOne(p, pre?.get(p)))
+    for (const [j, r] of results.entries()) {
+      if (!('skip' in r)) fileNodes.push(r)
+      else {
+        firstSkip ??= r.error
+        opts.onSkip?.(paths[j]!, r.skip)
+      }
+    }
+  }
+  if (fileNodes.length === 0 && firstSkip !== null) throw firstSkip
   return assemble(fileNodes)
 }
 

@@ -64,8 +64,16 @@ export interface FileSource {
   /** Every file under dir (repo-relative POSIX; '' is the repo root), recursively, as repo-relative POSIX paths. */
   listFiles(dir: string): Promise<string[]>
   readFile(path: string): Promise<Buffer>
+  /**
+   * Optional batch read (a commit reads many blobs in one git process). Paths it cannot read are
+   * left out of the map; callers fall back to readFile for those, which reports the error.
+   */
+  readFiles?(paths: string[]): Promise<Map<string, Buffer>>
   exists(path: string): Promise<'file' | 'dir' | 'none'>
 }
+
+/** Why a file found by walking a directory was left out of the node tree. */
+export type SkipReason = 'binary' | 'too-large'
 
 /** Where to insert a new child under a parent node. */
 export type InsertRule =

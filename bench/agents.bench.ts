@@ -1,0 +1,159 @@
+import { startRun } from '../src/agents/index.js'
+import { SYSTEM_PROMPT } from '../src/agents/prompts.js'
+import { ConfigSchema } from '../src/config/schema.js'
+import { countTokens, startModelServer } from '../test/support/model-server.js'
+import { makeRepo } from '../test/support/repo.js'
+import type { BenchResult } from './types.js'
+
+// Fixed model latency per request: large enough that the model, not git, dominates one agent.
+const LATENCY_MS = 1000
+
+function config(url: string, limit: number): ReturnType<typeof ConfigSchema.parse> {
+  return ConfigSchema.parse({
+    model: { base_url: url, model: 'bench', max_retries: 0, concurrency: 128, timeout_ms: 60_000 },
+    run: { concurrency: limit, max_attempts: 1, parent_retry: false },
+    validate: { pyright: false, sandbox: 'none' },
+  })
+}
+
+const methodOf = (text: string): string => /`(\w+)`/.exec(text)?.[1] ?? 'm'
+
+/** Wall time of generating a class whose N methods are N sibling agents, at a given concurrency limit. */
+export async function siblingsRun(
+  n: number,
+  limit: number,
+): Promise<{ ms: number; status: string; inFlight: number }> {
+  const repo = await makeRepo({ 'README.md': '# bench\n' })
+  const server = await startModelServer({
+    latencyMs: LATENCY_MS,
+    respond: (req) => {
+      const user = req.messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n')
+      const name = methodOf(user)
+      return { content: JSON.stringify({ code: `def ${name}(self) -> int:\n    return ${name.length}\n` }) }
+    },
+  })
+  try {
+    const methods = Array.from({ length: n }, (_, i) => `m${String(i).padStart(3, '0')}`).join(',')
+    const t0 = performance.now()
+    const out = await startRun({
+      cwd: repo.path,
+      intent: '',
+      scope: [],
+      config: config(server.url, limit),
+      generate: { path: 'pkg/wide.py', template: 'python-class', vars: { class_name: 'Wide', methods } },
+    })
+    return { ms: performance.now() - t0, status: out.status, inFlight: server.maxInFlight }
+  } finally {
+    await server.close()
+    await repo.cleanup()
+  }
+}
+
+/** A 2,000-line module: one class of ~180 ten-line methods. */
+function bigModule(): string {
+  const lines = [
+    '"""A large module for the prompt-size benchmark."""',
+    '',
+    '',
+    'class Big:',
+    '    """Many methods."""',
+    '',
+  ]
+  let i = 0
+  while (lines.length < 2000) {
+    const name = `op_${String(i).padStart(4, '0')}`
+    lines.push(
+      `    def ${name}(self, x: int) -> int:`,
+      `        """Operation ${i}: a small arithmetic step."""`,
+      `        y = x * ${i + 1}`,
+      `        if y > ${i * 7}:`,
+      `            y -= ${i}`,
+      '        for k in range(3):',
+      '            y += k',
+      '        return y',
+      '',
+    )
+    i++
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Prompt tokens an agent spends on a one-method edit in a 2,000-line file, vs a whole-file prompt. */
+export async function promptTokens(): Promise<BenchResult> {
+  const file = bigModule()
+  const intent = 'in class Big, make op_0090 return twice its result'
+  const repo = await makeRepo({ 'pkg/big.py': file })
+  const server = await startModelServer({
+    respond: () => ({
+      content: JSON.stringify({
+        code: 'def op_0090(self, x: int) -> int:\n    """Operation 90, doubled."""\n    return 2 * (x * 91)\n',
+      }),
+    }),
+  })
+  try {
+    const out = await startRun({
+      cwd: repo.path,
+      intent,
+      scope: ['pkg/big.py'],
+      config: config(server.url, 8),
+    })
+    const agent = out.record.agents.find((a) => a.node.name === 'op_0090')
+    const ours = agent?.tokens.prompt ?? 0
+    const acted = out.record.agents.filter((a) => a.votes?.acted && a.node.kind === 'method').length
+    // The same request with the whole file in place of node text, outline and sibling names.
+    const whole = countTokens(SYSTEM_PROMPT) + countTokens(`You write Python. Intent: ${intent}\n\n${file}`)
+    const ratio = ours / whole
+    return {
+      area: 'agents',
+      name: 'prompt tokens, one-method edit in a 2,000-line file',
+      value: ours,
+      unit: 'tokens',
+      baseline: { name: 'whole file in the prompt', value: whole },
+      ratio,
+      target: '<= 0.10',
+      pass: ours > 0 && ratio <= 0.1,
+      note: `run ${out.status}; ${acted} method agent(s) acted; lines=${file.split('\n').length - 1}`,
+    }
+  } finally {
+    await server.close()
+    await repo.cleanup()
+  }
+}
+
+/** Sibling concurrency and prompt size, against their baselines, in one run on one machine. */
+export async function bench(): Promise<BenchResult[]> {
+  const results: BenchResult[] = []
+  let perAgentSequential = 0
+  for (const n of [1, 8, 64]) {
+    const fast = await siblingsRun(n, n)
+    let slowMs: number
+    let note: string
+    if (n <= 8) {
+      const slow = await siblingsRun(n, 1)
+      slowMs = slow.ms
+      perAgentSequential = slow.ms / n
+      note = `measured; status ${fast.status}/${slow.status}; server saw ${fast.inFlight} in flight`
+    } else {
+      // 64 sequential agents at this latency take minutes: extrapolated from the measured N=8 run.
+      slowMs = perAgentSequential * n
+      note = `baseline extrapolated from N=8 at concurrency 1 (${perAgentSequential.toFixed(0)} ms/agent); status ${fast.status}; server saw ${fast.inFlight} in flight`
+    }
+    const speedup = slowMs / fast.ms
+    results.push({
+      area: 'agents',
+      name: `wall time, ${n} sibling agent(s), concurrency ${n}`,
+      value: fast.ms,
+      unit: 'ms',
+      baseline: { name: 'concurrency 1', value: slowMs },
+      ratio: speedup,
+      target: `speed-up >= ${(0.8 * n).toFixed(1)}`,
+      pass: speedup >= 0.8 * n,
+      note: `latency ${LATENCY_MS} ms/request; ${note}`,
+    })
+  }
+  results.push(await promptTokens())
+  return results
+}

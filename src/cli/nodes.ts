@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
 import { loadConfig } from '../config/load.js'
 import { fail } from '../errors/index.js'
-import { buildNodeTree, type MNode, workingTreeSource } from '../syntax/index.js'
+import { buildNodeTree, type MNode, NODE_KINDS, workingTreeSource } from '../syntax/index.js'
 import type { CommandResult, GlobalOptions } from './output.js'
 
 /** One node of `git momentum nodes --json` (recursive). */
@@ -14,18 +14,7 @@ export const NodeJsonSchema: z.ZodType<MNode> = z.lazy(() =>
       .describe(
         "'path::Outer.inner'; file: 'path'; directory: 'dir/'; repo: '.'; duplicates get '@<startByte>'",
       ),
-    kind: z.enum([
-      'repo',
-      'directory',
-      'file',
-      'class',
-      'function',
-      'method',
-      'toml_table',
-      'toml_array_table',
-      'toml_pair',
-      'md_section',
-    ]),
+    kind: z.enum(NODE_KINDS),
     decorated: z.boolean().describe('Decorated definition; the range includes the decorators'),
     name: z.string(),
     path: z.string().describe("Repo-relative POSIX path of the file or directory ('' for the repo)"),

@@ -39,8 +39,10 @@ export type {
   MNode,
   NodeKind,
   Patch,
+  SkipReason,
   SyntaxProblem,
 } from './types.js'
+export { NODE_KINDS } from './types.js'
 
 /** Walks a node tree depth-first (pre-order). */
 export function* walkNodes(root: MNode): Generator<MNode> {

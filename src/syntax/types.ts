@@ -2,17 +2,21 @@
 export type LanguageId = 'python' | 'toml' | 'markdown'
 
 /** What a node in the agent tree is. */
-export type NodeKind =
-  | 'repo'
-  | 'directory'
-  | 'file'
-  | 'class'
-  | 'function'
-  | 'method'
-  | 'toml_table'
-  | 'toml_array_table'
-  | 'toml_pair'
-  | 'md_section'
+export const NODE_KINDS = [
+  'repo',
+  'directory',
+  'file',
+  'class',
+  'function',
+  'method',
+  'toml_table',
+  'toml_array_table',
+  'toml_pair',
+  'md_section',
+] as const
+
+/** A node kind, as listed in NODE_KINDS. */
+export type NodeKind = (typeof NODE_KINDS)[number]
 
 /** One agent-bearing node with its exact UTF-8 byte range (see docs/syntax.md for the rules). */
 export interface MNode {

@@ -1,20 +1,8 @@
 import { z } from 'zod'
-import type { NodeKind } from '../syntax/types.js'
+import { NODE_KINDS } from '../syntax/types.js'
 
 /** Node kinds a selector may name; 'region' is a part of a node (docstring, imports) handled by its parent. */
-export const SELECT_KINDS = [
-  'repo',
-  'directory',
-  'file',
-  'class',
-  'function',
-  'method',
-  'toml_table',
-  'toml_array_table',
-  'toml_pair',
-  'md_section',
-  'region',
-] as const satisfies readonly (NodeKind | 'region')[]
+export const SELECT_KINDS = [...NODE_KINDS, 'region'] as const
 
 /** A node kind or 'region'. */
 export type SelectKind = (typeof SELECT_KINDS)[number]
@@ -41,9 +29,7 @@ const oneOrMany = <T extends z.ZodType>(t: T, what: string) =>
 const KIND_LIST =
   'file, class, function, method, toml_table, toml_array_table, toml_pair, md_section or region'
 
-const nodeKind = z.enum(
-  SELECT_KINDS.filter((k): k is NodeKind => k !== 'region') as [NodeKind, ...NodeKind[]],
-)
+const nodeKind = z.enum(NODE_KINDS)
 
 /** How to recognise a block among a node's children: kind plus name globs (case-insensitive, `*` any run). */
 export const SelectorSchema = z

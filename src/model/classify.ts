@@ -35,6 +35,11 @@ export function systemErrorCode(err: unknown): string | null {
   return null
 }
 
+/** A reply that arrived but cannot be used: retried like a server error. */
+export function malformedReply(message: string): AttemptFailure {
+  return { kind: 'retry', reason: 'malformed', unreachable: false, status: null, retryAfterMs: null, message }
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
@@ -80,16 +85,7 @@ export function classifyFailure(
     return { kind: 'rejected', status, message: messageOf(err) }
   }
   // Errors while reading the body come straight from fetch: a cut connection or a body that is not JSON.
-  if (err instanceof SyntaxError) {
-    return {
-      kind: 'retry',
-      reason: 'malformed',
-      unreachable: false,
-      status: null,
-      retryAfterMs: null,
-      message: `reply body is not valid JSON: ${messageOf(err)}`,
-    }
-  }
+  if (err instanceof SyntaxError) return malformedReply(`reply body is not valid JSON: ${messageOf(err)}`)
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
     return timeout(messageOf(err))
   }

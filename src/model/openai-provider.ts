@@ -2,7 +2,7 @@ import OpenAI from 'openai'
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { fail, type MomentumError } from '../errors/index.js'
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './backoff.js'
-import { type AttemptFailure, classifyFailure } from './classify.js'
+import { type AttemptFailure, classifyFailure, malformedReply } from './classify.js'
 import { toChatReply } from './completion.js'
 import { Semaphore } from './semaphore.js'
 import type { ModelSettings } from './settings.js'
@@ -119,14 +119,7 @@ export class OpenAIProvider implements ModelProvider {
         const body = await this.client.chat.completions.create(this.params(req), { signal })
         const reply = toChatReply(body, this.model, req.messages)
         if (reply) return reply
-        return {
-          kind: 'retry',
-          reason: 'malformed',
-          unreachable: false,
-          status: null,
-          retryAfterMs: null,
-          message: 'reply is not a chat completion (no choices[0].message)',
-        }
+        return malformedReply('reply is not a chat completion (no choices[0].message)')
       } catch (err) {
         const failure = classifyFailure(err, {
           timedOut: timeout.aborted,

@@ -34,11 +34,15 @@ export interface DecodedText {
 /**
  * Decodes for parsing. The node binding feeds tree-sitter UTF-16 and reports UTF-16 code-unit
  * indices, so non-ASCII files need a lookup table; pure-ASCII files map by adding the BOM length.
+ * Invalid UTF-8 never throws: each bad byte becomes one U+FFFD (see decodeLossy). `keepBom` leaves
+ * a BOM in the text as U+FEFF, as the CST has always parsed it.
  */
-export function decodeForParse(bytes: Buffer): DecodedText {
-  const bom = bomLength(bytes)
+export function decodeForParse(bytes: Buffer, keepBom = false): DecodedText {
+  const bom = keepBom ? 0 : bomLength(bytes)
   const text = bytes.toString('utf8', bom)
+  // Equal lengths also hold when every bad sequence is one byte, and then the identity map is right.
   if (text.length === bytes.length - bom) return { text, toByte: (i) => i + bom }
+  if (text.includes('\uFFFD') && !isUtf8(bytes)) return decodeLossy(bytes, bom)
   // Sparse map: for each non-ASCII UTF-16 unit, the extra UTF-8 bytes seen up to and including it.
   const at: number[] = []
   const extra: number[] = []
@@ -71,6 +75,60 @@ export function decodeForParse(bytes: Buffer): DecodedText {
       return i + bom + (lo === 0 ? 0 : extra[lo - 1]!)
     },
   }
+}
+
+/**
+ * Invalid UTF-8: Node's decoder folds a malformed run into one U+FFFD, which would break the
+ * offset map, so each bad byte becomes its own U+FFFD and offsets still point at the original bytes.
+ */
+function decodeLossy(bytes: Buffer, from: number): DecodedText {
+  const units: number[] = []
+  const at: number[] = []
+  let i = from
+  while (i < bytes.length) {
+    const len = sequenceLength(bytes, i)
+    if (len === 0) {
+      at.push(i)
+      units.push(0xfffd)
+      i += 1
+      continue
+    }
+    const cp = bytes.toString('utf8', i, i + len).codePointAt(0) ?? 0xfffd
+    if (cp > 0xffff) {
+      at.push(i, i)
+      units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff))
+    } else {
+      at.push(i)
+      units.push(cp)
+    }
+    i += len
+  }
+  at.push(bytes.length)
+  let text = ''
+  for (let k = 0; k < units.length; k += 8192) text += String.fromCharCode(...units.slice(k, k + 8192))
+  const byteAt = Uint32Array.from(at)
+  return { text, toByte: (u) => byteAt[u] ?? bytes.length }
+}
+
+/** Length of a well-formed UTF-8 sequence at i, or 0 when it is malformed. */
+function sequenceLength(bytes: Buffer, i: number): number {
+  const b0 = bytes[i] ?? 0
+  const cont = (k: number): boolean => ((bytes[i + k] ?? 0) & 0xc0) === 0x80
+  if (b0 < 0x80) return 1
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const b1 = bytes[i + 1] ?? 0
+    if (b0 === 0xe0 && b1 < 0xa0) return 0
+    if (b0 === 0xed && b1 >= 0xa0) return 0
+    return cont(1) && cont(2) ? 3 : 0
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const b1 = bytes[i + 1] ?? 0
+    if (b0 === 0xf0 && b1 < 0x90) return 0
+    if (b0 === 0xf4 && b1 >= 0x90) return 0
+    return cont(1) && cont(2) && cont(3) ? 4 : 0
+  }
+  return 0
 }
 
 /** Byte offsets where each line starts (index 0 is line 1). */

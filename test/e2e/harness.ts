@@ -83,7 +83,7 @@ export function redact(text: string, paths: string[] = []): string {
     .replace(/\d{8}-\d{4}-[0-9a-f]{4}/g, '<RUN>')
     .replace(/\bindex [0-9a-f]+\.\.[0-9a-f]+/g, 'index <SHA>..<SHA>')
     .replace(/\b[0-9a-f]{40}\b/g, '<SHA>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,12}\b/g, '<SHA>')
+    .replace(/\b[0-9a-f]{7,12}\b/g, '<SHA>')
     .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?Z?)?/g, '<TIME>')
     .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<DATE>')
     .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<DUR>')

@@ -65,7 +65,8 @@ describe('git momentum pr', () => {
   it('--dry-run prints the body and a request-pull summary, pushing nothing', async () => {
     const res = await cli(['pr', runId, '--dry-run'], { cwd: repo.path, env: { GITHUB_API_URL: api.url } })
     expect(res.code).toBe(0)
-    expect(redact(res.stdout, [repo.path, bare.path])).toMatchSnapshot()
+    // Sibling agents commit concurrently, so request-pull's shortlog order varies between runs.
+    expect(sortShortlog(redact(res.stdout, [repo.path, bare.path]))).toMatchSnapshot()
     expect(api.seen).toHaveLength(0)
     expect(repo.git('ls-remote', bare.path)).toBe('')
   })
@@ -123,3 +124,17 @@ describe('git momentum pr', () => {
     expect(api.seen).toHaveLength(1)
   })
 })
+
+/** Sorts the commit lines under each shortlog author heading (`Name (N):`). */
+function sortShortlog(text: string): string {
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\S.* \(\d+\):$/.test(lines[i] ?? '')) continue
+    let end = i + 1
+    while (end < lines.length && /^\s+\S/.test(lines[end] ?? '')) end++
+    const block = lines.slice(i + 1, end).sort()
+    lines.splice(i + 1, block.length, ...block)
+    i = end
+  }
+  return lines.join('\n')
+}

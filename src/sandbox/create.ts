@@ -93,6 +93,64 @@ async function inspectBase(git: Git, base: string, owns: readonly Ownership[]): 
   return result
 }
 
+/** What a sandbox starts from: the owned base entries and their bytes (shared, never mutated). */
+interface BaseContent {
+  baseFiles: BaseFiles
+  baseBytes: Map<string, Buffer>
+}
+
+/** Promises remembered per Git handle and key; a rejected one is forgotten so a retry reads again. */
+class PerGit<T> {
+  private readonly byGit = new WeakMap<Git, Map<string, Promise<T>>>()
+
+  get(git: Git, key: string, load: () => Promise<T>): Promise<T> {
+    let byKey = this.byGit.get(git)
+    if (!byKey) {
+      byKey = new Map()
+      this.byGit.set(git, byKey)
+    }
+    const known = byKey.get(key)
+    if (known) return known
+    const made = load()
+    const map = byKey
+    map.set(key, made)
+    made.catch(() => map.delete(key))
+    return made
+  }
+}
+
+// Siblings of one run share a base commit and usually a file, and every git process is costly
+// (a spawn forks the whole host process, wasm validators and all). Commits are immutable, so a
+// base oid is peeled, and what it holds at some owned paths is read, once per Git handle.
+const peeled = new PerGit<string | null>()
+const contents = new PerGit<BaseContent>()
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+async function resolveBase(git: Git, rev: string): Promise<string> {
+  const peel = (): Promise<string | null> => git.resolve(`${rev}^{commit}`)
+  // Only a full oid is stable: a ref name may move between two sandboxes.
+  const base = await (OID.test(rev) ? peeled.get(git, rev, peel) : peel())
+  if (!base)
+    throw fail('NO_COMMITS', `base ${rev} is not a commit`, 'Start the run from an existing commit.', {
+      base: rev,
+    })
+  return base
+}
+
+function baseContent(git: Git, base: string, owns: readonly Ownership[]): Promise<BaseContent> {
+  // Ranges do not change what is read (the caller checks them), so siblings owning different
+  // ranges of one file share the entry.
+  const key = JSON.stringify(owns.map((o) => [o.path, 'whole' in o]))
+  return contents.get(git, `${base}\0${key}`, async () => {
+    const baseFiles = await inspectBase(git, base, owns)
+    const blobs = await git.readObjects([...baseFiles.values()].map((e) => e.oid))
+    const baseBytes = new Map<string, Buffer>()
+    for (const [i, p] of [...baseFiles.keys()].entries())
+      baseBytes.set(p, blobs[i]?.content ?? Buffer.alloc(0))
+    return { baseFiles, baseBytes }
+  })
+}
+
 /**
  * Creates an agent's sandbox: validates everything first, then the branch (atomic create), then a
  * worktree with no checkout, then writes only the owned files. Any failure undoes what was made.
@@ -103,15 +161,8 @@ export async function createSandbox(git: Git, spec: SandboxSpec): Promise<Sandbo
   const slug = slugFor(spec.agentId)
   const branch = branchName(spec.runId, slug)
   const dir = join(runDir(git.commonDir, spec.runId), slug)
-  const base = await git.resolve(`${spec.base}^{commit}`)
-  if (!base)
-    throw fail('NO_COMMITS', `base ${spec.base} is not a commit`, 'Start the run from an existing commit.', {
-      base: spec.base,
-    })
-  const baseFiles = await inspectBase(git, base, spec.owns)
-  const blobs = await git.readObjects([...baseFiles.values()].map((e) => e.oid))
-  const baseBytes = new Map<string, Buffer>()
-  for (const [i, p] of [...baseFiles.keys()].entries()) baseBytes.set(p, blobs[i]?.content ?? Buffer.alloc(0))
+  const base = await resolveBase(git, spec.base)
+  const { baseFiles, baseBytes } = await baseContent(git, base, spec.owns)
   for (const o of spec.owns) {
     if ('whole' in o) continue
     const size = baseBytes.get(o.path)?.length ?? 0

@@ -241,19 +241,65 @@ export class Git {
       a,
       b,
     ])
-    const fields = out.split('\0')
-    const changes: TreeChange[] = []
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const meta = (fields[i] ?? '').replace(/^:/, '').split(' ')
-      changes.push({
-        oldMode: meta[0] ?? '',
-        newMode: meta[1] ?? '',
-        oldOid: meta[2] ?? '',
-        newOid: meta[3] ?? '',
-        status: meta[4] ?? '',
-        path: fields[i + 1] ?? '',
-      })
-    }
-    return changes
+    return parseDiffTreeRecords(out.split('\0'), 0).changes
   }
+
+  /**
+   * Changed paths from one base commit to each of many head commits, in ONE git process
+   * (`diff-tree --stdin`), so a parent merging many children does not pay a spawn per child.
+   */
+  async diffTreesFrom(base: string, heads: readonly string[]): Promise<Map<string, TreeChange[]>> {
+    const result = new Map<string, TreeChange[]>()
+    const todo = [...new Set(heads)].filter((h) => h !== base)
+    for (const h of heads) result.set(h, [])
+    if (todo.length === 0) return result
+    for (const oid of [base, ...todo])
+      if (!OID.test(oid))
+        throw fail(
+          'GIT_FAILED',
+          `diffTreesFrom needs full object ids, got ${JSON.stringify(oid)}`,
+          'This is a bug in git-momentum.',
+        )
+    // With --stdin each line is "<commit> <parent>": the diff runs parent -> commit, and the
+    // commit id is echoed as a header (always, thanks to --always) before its changes.
+    const input = `${todo.map((h) => `${h} ${base}`).join('\n')}\n`
+    const out = await this.run(
+      ['diff-tree', '--stdin', '--always', '-r', '-z', '--no-renames', '--no-ext-diff'],
+      {
+        input,
+      },
+    )
+    const fields = out.split('\0')
+    let i = 0
+    while (i < fields.length) {
+      const header = fields[i] ?? ''
+      i++
+      if (header === '') continue
+      const parsed = parseDiffTreeRecords(fields, i)
+      result.set(header.trim(), parsed.changes)
+      i = parsed.next
+    }
+    return result
+  }
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+
+/** Reads `:meta\0path\0` records from `fields` starting at `start`, until a field that is not a record. */
+function parseDiffTreeRecords(fields: string[], start: number): { changes: TreeChange[]; next: number } {
+  const changes: TreeChange[] = []
+  let i = start
+  while (i + 1 < fields.length && (fields[i] ?? '').startsWith(':')) {
+    const meta = (fields[i] ?? '').slice(1).split(' ')
+    changes.push({
+      oldMode: meta[0] ?? '',
+      newMode: meta[1] ?? '',
+      oldOid: meta[2] ?? '',
+      newOid: meta[3] ?? '',
+      status: meta[4] ?? '',
+      path: fields[i + 1] ?? '',
+    })
+    i += 2
+  }
+  return { changes, next: i }
 }

@@ -57,12 +57,17 @@ export function findDuplicate(
   if (lang === 'markdown') return null
   const merged = discover(path, after, lang)
   if (!merged) return null
-  const baseCounts = new Map<string, number>()
-  for (const d of discover(path, before, lang) ?? []) baseCounts.set(d.key, (baseCounts.get(d.key) ?? 0) + 1)
+  const touches = (n: MNode): boolean => spans.some((s) => s.start < n.endByte && n.startByte < s.end)
   const groups = new Map<string, MNode[]>()
   for (const d of merged) groups.set(d.key, [...(groups.get(d.key) ?? []), d.node])
-  for (const [key, nodes] of groups) {
-    if (nodes.length < 2 || nodes.length <= (baseCounts.get(key) ?? 0)) continue
+  // A repeated name whose definitions no child touched was already repeated in the base, so the
+  // base is parsed only when a child's text takes part in a repeat.
+  const candidates = [...groups].filter(([, nodes]) => nodes.length >= 2 && nodes.some(touches))
+  if (candidates.length === 0) return null
+  const baseCounts = new Map<string, number>()
+  for (const d of discover(path, before, lang) ?? []) baseCounts.set(d.key, (baseCounts.get(d.key) ?? 0) + 1)
+  for (const [key, nodes] of candidates) {
+    if (nodes.length <= (baseCounts.get(key) ?? 0)) continue
     const agents = new Set<string>()
     for (const n of nodes) {
       for (const s of spans) if (s.start < n.endByte && n.startByte < s.end) agents.add(s.agentId)

@@ -93,7 +93,57 @@ export async function childPatches(
   who = 'the agent',
 ): Promise<FileChange[]> {
   const changes = await git.diffTrees(base, head)
-  const checked: Array<{ c: TreeChange; o: Ownership }> = []
+  const checked = checkOwnership(changes, owns, who)
+  const blobs = await readBlobs(git, checked)
+  return toFileChanges(checked, blobs, who)
+}
+
+/** One child of a merge: who it is, its head, and what it owns. */
+export interface GuardSource {
+  agentId: string
+  head: string
+  owns: readonly Ownership[]
+}
+
+/**
+ * childPatches for many children of one base at once: one `diff-tree --stdin` and one blob batch in
+ * all, whatever the number of children. Each entry is the child's changes or its RANGE_VIOLATION.
+ */
+export async function childPatchesMany(
+  git: Git,
+  base: string,
+  sources: readonly GuardSource[],
+): Promise<Array<{ changes: FileChange[]; error: null } | { changes: null; error: unknown }>> {
+  const diffs = await git.diffTreesFrom(
+    base,
+    sources.map((s) => s.head),
+  )
+  const checked = sources.map((s) => {
+    try {
+      return { s, checked: checkOwnership(diffs.get(s.head) ?? [], s.owns, s.agentId), error: null }
+    } catch (error) {
+      return { s, checked: [], error }
+    }
+  })
+  const blobs = await readBlobs(
+    git,
+    checked.flatMap((c) => c.checked),
+  )
+  return checked.map(({ s, checked: items, error }) => {
+    if (error !== null) return { changes: null, error }
+    try {
+      return { changes: toFileChanges(items, blobs, s.agentId), error: null }
+    } catch (err) {
+      return { changes: null, error: err }
+    }
+  })
+}
+
+type Checked = { c: TreeChange; o: Ownership }
+const ZERO = /^0+$/
+
+function checkOwnership(changes: readonly TreeChange[], owns: readonly Ownership[], who: string): Checked[] {
+  const checked: Checked[] = []
   for (const c of changes) {
     const o = ownerOf(owns, c.path)
     if (!o) throw violation(`${c.path} changed, but ${who} does not own it`, { path: c.path })
@@ -111,11 +161,18 @@ export async function childPatches(
     }
     checked.push({ c, o })
   }
-  const zero = /^0+$/
-  const oids = checked.flatMap(({ c }) => [c.oldOid, c.newOid]).filter((oid) => !zero.test(oid))
+  return checked
+}
+
+async function readBlobs(git: Git, checked: readonly Checked[]): Promise<Map<string, Buffer>> {
+  const oids = checked.flatMap(({ c }) => [c.oldOid, c.newOid]).filter((oid) => !ZERO.test(oid))
+  if (oids.length === 0) return new Map()
   const objects = await git.readObjects([...new Set(oids)])
-  const blobs = new Map(objects.flatMap((obj) => (obj ? [[obj.oid, obj.content] as const] : [])))
-  const blob = (oid: string): Buffer | null => (zero.test(oid) ? null : (blobs.get(oid) ?? null))
+  return new Map(objects.flatMap((obj) => (obj ? [[obj.oid, obj.content] as const] : [])))
+}
+
+function toFileChanges(checked: readonly Checked[], blobs: Map<string, Buffer>, who: string): FileChange[] {
+  const blob = (oid: string): Buffer | null => (ZERO.test(oid) ? null : (blobs.get(oid) ?? null))
   return checked.map(({ c, o }) => {
     const before = blob(c.oldOid) ?? Buffer.alloc(0)
     const after = c.status === 'D' ? null : (blob(c.newOid) ?? Buffer.alloc(0))

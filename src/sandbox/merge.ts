@@ -5,7 +5,7 @@ import { languageForPath } from '../syntax/profiles.js'
 import { checkPatches, sortPatches, stitch } from '../syntax/stitch.js'
 import type { Patch } from '../syntax/types.js'
 import { findDuplicate } from './duplicates.js'
-import { childPatches, type FileChange } from './guard.js'
+import { childPatchesMany, type FileChange } from './guard.js'
 import { covers, describeOwnership } from './ownership.js'
 import { SandboxImpl } from './sandbox.js'
 import { splice } from './splice.js'
@@ -107,17 +107,11 @@ export async function structuralMerge(git: Git, req: MergeRequest): Promise<Merg
     if (child.head !== parent.base) sources.push(child)
   }
   const byPath = new Map<string, Array<{ agentId: string; change: FileChange }>>()
-  // Patches of all children are read concurrently (the git limiter bounds the processes).
-  const outcomes = await Promise.all(
-    sources.map((s) =>
-      childPatches(git, parent.base, s.head, s.owns, s.agentId).then(
-        (changes) => ({ s, changes, error: null as unknown }),
-        (error: unknown) => ({ s, changes: [] as FileChange[], error }),
-      ),
-    ),
-  )
-  for (const { s, changes, error } of outcomes) {
-    if (error !== null) {
+  // All children's diffs and blobs come from two git processes, not two per child.
+  const outcomes = await childPatchesMany(git, parent.base, sources)
+  for (const [i, { changes, error }] of outcomes.entries()) {
+    const s = sources[i]!
+    if (changes === null) {
       if (!isMomentumError(error) || error.code !== 'RANGE_VIOLATION') throw error
       return conflict({
         kind: 'range-violation',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { fail } from '../errors/index.js'
 import { assertText, type DecodedText, decodeForParse, lineStartOf } from './bytes.js'
@@ -47,12 +48,27 @@ export function parserFor(lang: LanguageId): TSParser {
   return p
 }
 
-/** Parses text bytes (never binary: BINARY_FILE is thrown first). */
+// A merge parses the stitched result, then discovers nodes in the same bytes: keeping the last few
+// parses (trees are never edited in place) turns that second parse into a hash lookup.
+const recentParses = new Map<string, ParsedFile>()
+const RECENT_PARSES = 4
+
+/** Parses text bytes (never binary: BINARY_FILE is thrown first); repeats of recent input are reused. */
 export function parseBytes(lang: LanguageId, bytes: Buffer, label = '<bytes>'): ParsedFile {
+  const key = `${lang}:${bytes.length}:${createHash('sha1').update(bytes).digest('hex')}`
+  const hit = recentParses.get(key)
+  if (hit) {
+    recentParses.delete(key)
+    recentParses.set(key, hit)
+    return hit
+  }
   assertText(label, bytes)
   const decoded = decodeForParse(bytes)
   const tree = parserFor(lang).parse(decoded.text)
-  return { tree, decoded }
+  const parsed = { tree, decoded }
+  recentParses.set(key, parsed)
+  if (recentParses.size > RECENT_PARSES) recentParses.delete(recentParses.keys().next().value ?? '')
+  return parsed
 }
 
 /**

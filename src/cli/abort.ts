@@ -25,9 +25,13 @@ export async function abortCommand(
   const ctx = await openContext(opts.cwd)
   const typed = String(argv.run)
   const ids = await runIdsInRepo(ctx.git)
+  // Like the other commands, `last` is the newest run (ids start with a UTC timestamp).
+  const newest = [...ids].sort().at(-1)
   const matches = ids.includes(typed)
     ? [typed]
-    : ids.filter((id) => typed.length >= 4 && (id.startsWith(typed) || id.endsWith(typed)))
+    : typed === 'last' && newest !== undefined
+      ? [newest]
+      : ids.filter((id) => typed.length >= 4 && (id.startsWith(typed) || id.endsWith(typed)))
   if (matches.length > 1) {
     throw fail(
       'UNKNOWN_RUN',

@@ -16,13 +16,22 @@ export type AttemptFailure =
   | { kind: 'rejected'; status: number | null; message: string }
   | { kind: 'cancelled' }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+// BAD_PORT is ours: fetch refuses ports on its blocked list (9, 25, 6000 ...) with no system code.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'BAD_PORT',
+])
 
 /** Walks an error's `cause` chain looking for a Node system error code. */
 export function systemErrorCode(err: unknown): string | null {
   let cur: unknown = err
   for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
     if ('code' in cur && typeof cur.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(cur.code)) return cur.code
+    if ('message' in cur && cur.message === 'bad port') return 'BAD_PORT'
     if ('errors' in cur && Array.isArray(cur.errors)) {
       // AggregateError from happy-eyeballs: any refused address is enough to say "unreachable".
       for (const e of cur.errors) {

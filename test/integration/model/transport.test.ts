@@ -184,6 +184,13 @@ describe('model transport over real HTTP', () => {
     expect(retries).toHaveLength(2)
   })
 
+  it('maps a port that fetch refuses outright (9, on its blocked list) to MODEL_UNREACHABLE', async () => {
+    const { provider } = liveProvider('http://127.0.0.1:9/v1', { max_retries: 0 })
+    const err = await provider.chat(ask('a')).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'MODEL_UNREACHABLE' })
+    expect((err as Error).message).toContain('BAD_PORT')
+  })
+
   it('drops response_format for a server that refuses it, and remembers', async () => {
     server = await startModelServer({
       respond: ({ body }) =>

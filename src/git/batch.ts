@@ -5,28 +5,61 @@ export interface BatchObject {
   content: Buffer
 }
 
-/** Parses `cat-file --batch` output for `count` requested names, in order. */
-export function parseCatFileBatch(out: Buffer, count: number): Array<BatchObject | null> {
-  const result: Array<BatchObject | null> = []
-  let at = 0
-  for (let i = 0; i < count; i++) {
-    const eol = out.indexOf(0x0a, at)
-    if (eol < 0) throw new Error('truncated cat-file --batch output')
-    const header = out.subarray(at, eol).toString('latin1')
-    at = eol + 1
-    const parts = header.split(' ')
-    if (parts.length !== 3 || !/^\d+$/.test(parts[2] ?? '')) {
-      // "<name> missing" / "<name> ambiguous": nothing follows the header.
-      result.push(null)
-      continue
-    }
-    const size = Number(parts[2])
-    result.push({
-      oid: parts[0] ?? '',
-      type: parts[1] ?? '',
-      content: Buffer.from(out.subarray(at, at + size)),
-    })
-    at += size + 1
+/**
+ * Reads one reply from the front of a batch process's output: the value and how many bytes it
+ * used, or how many bytes must have arrived before it can tell (so big blobs are not re-scanned).
+ */
+export type ReplyParser<T> = (out: Buffer) => { value: T; used: number } | { need: number }
+
+/** Reads one `cat-file --batch` reply: the object, or null for a name git could not resolve. */
+export function catFileReply(out: Buffer): { value: BatchObject | null; used: number } | { need: number } {
+  const eol = out.indexOf(0x0a)
+  if (eol < 0) return { need: out.length + 1 }
+  const header = out.subarray(0, eol).toString('latin1')
+  const m = /^([0-9a-f]{40}|[0-9a-f]{64}) (\S+) (\d+)$/.exec(header)
+  // "<name> missing" / "<name> ambiguous": nothing follows the header.
+  if (!m) return { value: null, used: eol + 1 }
+  const end = eol + 1 + Number(m[3]) + 1
+  if (out.length < end) return { need: end }
+  return {
+    value: { oid: m[1] ?? '', type: m[2] ?? '', content: Buffer.from(out.subarray(eol + 1, end - 1)) },
+    used: end,
   }
-  return result
+}
+
+/** A parser for `count` consecutive `cat-file --batch` replies. */
+export function catFileReplies(count: number): ReplyParser<Array<BatchObject | null>> {
+  return (out) => {
+    const objects: Array<BatchObject | null> = []
+    let at = 0
+    for (let i = 0; i < count; i++) {
+      const one = catFileReply(out.subarray(at))
+      if ('need' in one) return { need: at + one.need }
+      objects.push(one.value)
+      at += one.used
+    }
+    return { value: objects, used: at }
+  }
+}
+
+/** A parser for replies made of exactly `count` newline-terminated lines (newlines removed). */
+export function lineReplies(count: number): ReplyParser<string[]> {
+  return (out) => {
+    const lines: string[] = []
+    let at = 0
+    for (let i = 0; i < count; i++) {
+      const eol = out.indexOf(0x0a, at)
+      if (eol < 0) return { need: out.length + 1 }
+      lines.push(out.subarray(at, eol).toString('utf8'))
+      at = eol + 1
+    }
+    return { value: lines, used: at }
+  }
+}
+
+/** Parses complete `cat-file --batch` output for `count` requested names, in order. */
+export function parseCatFileBatch(out: Buffer, count: number): Array<BatchObject | null> {
+  const reply = catFileReplies(count)(out)
+  if ('need' in reply) throw new Error('truncated cat-file --batch output')
+  return reply.value
 }

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os'
-import { type SimpleGit, simpleGit } from 'simple-git'
 import { fail } from '../errors/index.js'
 import { ALLOWED_ENV, gitConfig, gitEnv } from './env.js'
+import { gitHost } from './host-client.js'
 import { Limiter } from './limiter.js'
 import { type Attempt, withLockRetry } from './retry.js'
 
@@ -37,6 +37,18 @@ export function setGitConcurrency(max: number): void {
 
 let spawned = 0
 let busyMs = 0
+const listeners = new Set<(args: readonly string[], ms: number) => void>()
+
+/** Calls `listener` with each finished git process's arguments and wall time; returns an unsubscribe. */
+export function onGitProcess(listener: (args: readonly string[], ms: number) => void): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+/** Counts a long-running batch process started by src/git/session.ts. */
+export function countSession(): void {
+  spawned++
+}
+
 /** How many git processes this module has started (benchmarks report it). */
 export function gitProcessCount(): number {
   return spawned
@@ -47,27 +59,6 @@ export function gitTimeMs(): number {
   return busyMs
 }
 
-function client(opts: ExecOptions, seen: { exitCode: number; stderr: string }): SimpleGit {
-  const input = opts.input === undefined ? Buffer.alloc(0) : Buffer.from(opts.input)
-  return simpleGit({
-    baseDir: opts.cwd,
-    config: gitConfig(opts.hooks === true),
-    // simple-git flags these keys whatever their value; we only ever set them to the safe value.
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true },
-    allowEnvironment: [...ALLOWED_ENV],
-    // Without onExit=false simple-git waits 50 ms after every process exit.
-    completion: { onClose: true, onExit: false },
-    // An empty Buffer is still written, which closes stdin so git can never wait on a terminal.
-    input: () => input,
-    errors: (error, result) => {
-      seen.exitCode = result.exitCode
-      seen.stderr = Buffer.concat(result.stdErr).toString('utf8')
-      // simple-git ignores a non-zero exit with empty stderr; we never want that.
-      return result.exitCode !== 0 ? (error ?? Buffer.from(`exit ${result.exitCode}`)) : error
-    },
-  }).env(gitEnv(process.env, opts.env))
-}
-
 function checkArgs(args: string[]): void {
   for (const arg of args) {
     if (arg.includes('\0')) {
@@ -76,33 +67,34 @@ function checkArgs(args: string[]): void {
   }
 }
 
-async function attempt<T>(
-  args: string[],
-  opts: ExecOptions,
-  call: (git: SimpleGit) => Promise<T>,
-): Promise<Attempt<T> & { exitCode?: number }> {
-  const seen = { exitCode: 0, stderr: '' }
+async function attempt(args: string[], opts: ExecOptions): Promise<Attempt<string> & { exitCode?: number }> {
   spawned++
   const t0 = performance.now()
-  try {
-    return { ok: true, value: await call(client(opts, seen)) }
-  } catch (error) {
-    const stderr = seen.stderr || (error instanceof Error ? error.message : String(error))
-    return { ok: false, stderr, error: { ok: false, exitCode: seen.exitCode || -1, stderr, args } }
-  } finally {
-    busyMs += performance.now() - t0
+  const input = opts.input === undefined ? new Uint8Array(0) : Buffer.from(opts.input)
+  const reply = await gitHost.run({
+    args,
+    cwd: opts.cwd,
+    env: gitEnv(process.env, opts.env),
+    config: gitConfig(opts.hooks === true),
+    allowEnv: [...ALLOWED_ENV],
+    input,
+  })
+  const ms = performance.now() - t0
+  busyMs += ms
+  for (const l of listeners) l(args, ms)
+  if (reply.ok) return { ok: true, value: reply.stdout }
+  return {
+    ok: false,
+    stderr: reply.stderr,
+    error: { ok: false, exitCode: reply.exitCode, stderr: reply.stderr, args },
   }
 }
 
-async function execute<T>(
-  args: string[],
-  opts: ExecOptions,
-  call: (git: SimpleGit) => Promise<T>,
-): Promise<T | GitFailure> {
+async function execute(args: string[], opts: ExecOptions): Promise<string | GitFailure> {
   checkArgs(args)
   try {
     return await withLockRetry(
-      () => gitLimiter.run(() => attempt(args, opts, call)),
+      () => gitLimiter.run(() => attempt(args, opts)),
       opts.retry === false ? { attempts: 1, baseMs: 0, maxMs: 0 } : undefined,
     )
   } catch (failure) {
@@ -120,7 +112,7 @@ export async function tryGit(
   args: string[],
   opts: ExecOptions,
 ): Promise<{ ok: true; stdout: string } | GitFailure> {
-  const out = await execute(args, opts, (g) => g.raw(args))
+  const out = await execute(args, opts)
   return typeof out === 'string' ? { ok: true, stdout: out } : out
 }
 
@@ -128,17 +120,6 @@ export async function tryGit(
 export async function runGit(args: string[], opts: ExecOptions): Promise<string> {
   const out = await tryGit(args, opts)
   if (out.ok) return out.stdout
-  throw gitFailed(out)
-}
-
-/** Runs `git cat-file <args>` and returns stdout as bytes (blobs are not text). */
-export async function runCatFileBuffer(args: string[], opts: ExecOptions): Promise<Buffer> {
-  const out = await execute(['cat-file', ...args], opts, async (g) => {
-    const value: unknown = await g.binaryCatFile(args)
-    if (!Buffer.isBuffer(value)) throw new Error('simple-git returned non-Buffer output for cat-file')
-    return value
-  })
-  if (Buffer.isBuffer(out)) return out
   throw gitFailed(out)
 }
 

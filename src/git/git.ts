@@ -1,8 +1,14 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fail } from '../errors/index.js'
-import { type BatchObject, parseCatFileBatch } from './batch.js'
-import { type ExecOptions, type GitFailure, runCatFileBuffer, runGit, tryGit } from './exec.js'
+import { type BatchObject, catFileReplies, lineReplies, type ReplyParser } from './batch.js'
+import { type ExecOptions, type GitFailure, gitFailed, runGit, tryGit } from './exec.js'
 import { refNameProblem } from './refname.js'
+import { withLockRetry } from './retry.js'
+import { GitSession } from './session.js'
+import { diffTreeObjects, type TreeChange } from './tree-diff.js'
 import { type ObjectFormat, parseTree, type TreeEntry } from './tree-object.js'
 import { assertGitVersion } from './version.js'
 
@@ -15,16 +21,6 @@ export interface RepoState {
   dirty: boolean
 }
 
-/** One line of `diff-tree -r` raw output. */
-export interface TreeChange {
-  path: string
-  oldMode: string
-  newMode: string
-  oldOid: string
-  newOid: string
-  status: string
-}
-
 /** One ref change inside an atomic `update-ref --stdin` transaction; `old` is the CAS value. */
 export type RefUpdate =
   | { op: 'create'; ref: string; oid: string }
@@ -33,6 +29,9 @@ export type RefUpdate =
 
 let versionCheck: Promise<unknown> | null = null
 const IDENTITY_FALLBACK = { GIT_AUTHOR_NAME: 'git-momentum', GIT_AUTHOR_EMAIL: 'momentum@localhost' }
+
+/** A changed path between two trees (see tree-diff.ts). */
+export type { TreeChange }
 
 /** The one entry point to git: every process the project starts goes through this class. */
 export class Git {
@@ -47,6 +46,42 @@ export class Git {
     readonly objectFormat: ObjectFormat,
     private readonly identity: Record<string, string>,
   ) {}
+
+  private readonly sessions = new Map<string, GitSession>()
+
+  /** The long-running git process for one batch command, started on first use. */
+  private session(...args: string[]): GitSession {
+    const key = args.join('\0')
+    let s = this.sessions.get(key)
+    if (!s) {
+      s = new GitSession(this.root, args, this.identity)
+      this.sessions.set(key, s)
+    }
+    return s
+  }
+
+  /** Sends one request to a batch session; a git failure throws GIT_FAILED carrying stderr. */
+  private async ask<T>(args: string[], input: Buffer | string, parse: ReplyParser<T>): Promise<T> {
+    try {
+      return await withLockRetry(async () => {
+        try {
+          return { ok: true as const, value: await this.session(...args).request(input, parse) }
+        } catch (failure) {
+          const f = failure as GitFailure
+          return { ok: false as const, stderr: f.stderr ?? '', error: failure }
+        }
+      })
+    } catch (failure) {
+      if (typeof failure === 'object' && failure !== null && 'ok' in failure)
+        throw gitFailed(failure as GitFailure)
+      throw failure
+    }
+  }
+
+  /** Ends this handle's batch processes (they also end by themselves when idle). */
+  close(): void {
+    for (const s of this.sessions.values()) s.close()
+  }
 
   /** Opens the repository containing `cwd`: NOT_A_REPO, BARE_REPO or GIT_TOO_OLD when it cannot be used. */
   static async open(cwd: string): Promise<Git> {
@@ -132,8 +167,10 @@ export class Git {
 
   /** Resolves a revision to an object id, or null when it does not exist. */
   async resolve(rev: string): Promise<string | null> {
-    const out = await this.tryRun(['rev-parse', '--verify', '--end-of-options', rev])
-    return out.ok ? out.stdout.trim() : null
+    // Same name syntax as rev-parse --verify; the batch process has no options to confuse it with.
+    if (rev === '' || rev.includes('\n')) return null
+    const [obj] = await this.readObjects([rev])
+    return obj?.oid ?? null
   }
 
   /** Reads objects by name (`oid`, `commit:path`, `commit^{tree}`) in one process; null when missing. */
@@ -142,8 +179,7 @@ export class Git {
     for (const n of names)
       if (n.includes('\n'))
         throw fail('USAGE', 'object names cannot contain newlines', 'Rename the path.', { name: n })
-    const out = await runCatFileBuffer(['--batch'], { cwd: this.root, input: `${names.join('\n')}\n` })
-    return parseCatFileBatch(out, names.length)
+    return this.ask(['cat-file', '--batch'], `${names.join('\n')}\n`, catFileReplies(names.length))
   }
 
   /** A blob's exact bytes at `commit:path`; PATH_MISSING when there is no such file. */
@@ -168,16 +204,30 @@ export class Git {
 
   /** Writes bytes as a blob, unfiltered (no CRLF or LFS conversion: blobs stay byte-exact). */
   async writeBlob(bytes: Buffer): Promise<string> {
-    return (await this.run(['hash-object', '-w', '--stdin'], { input: bytes })).trim()
+    // The batch process takes paths, not bytes: stage the bytes in a private file under the git dir.
+    const dir = join(this.commonDir, 'momentum', 'tmp')
+    await mkdir(dir, { recursive: true })
+    const file = join(dir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`)
+    await writeFile(file, bytes)
+    try {
+      const [oid] = await this.writeBlobFiles([file])
+      return oid ?? ''
+    } finally {
+      await rm(file, { force: true })
+    }
   }
 
   /** Writes files from disk as blobs in one process, unfiltered; returns oids in order. */
   async writeBlobFiles(absPaths: string[]): Promise<string[]> {
     if (absPaths.length === 0) return []
-    const out = await this.run(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-      input: `${absPaths.join('\n')}\n`,
-    })
-    return out.split('\n').filter((l) => l !== '')
+    for (const p of absPaths)
+      if (p.includes('\n'))
+        throw fail('USAGE', 'file paths cannot contain newlines', 'Rename the path.', { path: p })
+    return this.ask(
+      ['hash-object', '-w', '--no-filters', '--stdin-paths'],
+      `${absPaths.join('\n')}\n`,
+      lineReplies(absPaths.length),
+    )
   }
 
   /** Tree id of a commit. */
@@ -211,7 +261,7 @@ export class Git {
       else parts.push(`delete ${u.ref}`, u.old ?? '')
     }
     parts.push('prepare', 'commit')
-    await this.run(['update-ref', '--stdin', '-z'], { input: `${parts.join('\0')}\0` })
+    await this.ask(['update-ref', '--stdin', '-z'], `${parts.join('\0')}\0`, lineReplies(3))
   }
 
   /** Refs under a prefix with their object ids (`refs/heads/momentum/r1/`). */
@@ -228,78 +278,43 @@ export class Git {
       .map((l) => ({ oid: l.slice(0, l.indexOf(' ')), ref: l.slice(l.indexOf(' ') + 1) }))
   }
 
-  /** Changed paths between two trees (recursive, no rename detection). */
+  /** Writes trees from `mktree` input lines, one tree per element, in one request; returns their ids. */
+  async writeTrees(trees: Buffer[]): Promise<string[]> {
+    if (trees.length === 0) return []
+    // Batch mode ends each tree with an empty line; an empty tree is just that line.
+    const input = Buffer.concat(trees.flatMap((t) => [t, Buffer.from('\n')]))
+    return this.ask(['mktree', '--batch'], input, lineReplies(trees.length))
+  }
+
+  /** Changed paths between two commits or trees (recursive, no rename detection), like `diff-tree -r`. */
   async diffTrees(a: string, b: string): Promise<TreeChange[]> {
     if (a === b) return []
-    const out = await this.run([
-      'diff-tree',
-      '-r',
-      '-z',
-      '--no-renames',
-      '--no-ext-diff',
-      '--end-of-options',
-      a,
-      b,
-    ])
-    return parseDiffTreeRecords(out.split('\0'), 0).changes
+    return (await this.diffTreesFrom(a, [b])).get(b) ?? []
   }
 
   /**
-   * Changed paths from one base commit to each of many head commits, in ONE git process
-   * (`diff-tree --stdin`), so a parent merging many children does not pay a spawn per child.
+   * Changed paths from one base to each of many heads (commits or trees), read from the tree
+   * objects through the batch process: no git process per child, and only differing subtrees are read.
    */
   async diffTreesFrom(base: string, heads: readonly string[]): Promise<Map<string, TreeChange[]>> {
-    const result = new Map<string, TreeChange[]>()
-    const todo = [...new Set(heads)].filter((h) => h !== base)
-    for (const h of heads) result.set(h, [])
-    if (todo.length === 0) return result
-    for (const oid of [base, ...todo])
-      if (!OID.test(oid))
-        throw fail(
-          'GIT_FAILED',
-          `diffTreesFrom needs full object ids, got ${JSON.stringify(oid)}`,
-          'This is a bug in git-momentum.',
-        )
-    // With --stdin each line is "<commit> <parent>": the diff runs parent -> commit, and the
-    // commit id is echoed as a header (always, thanks to --always) before its changes.
-    const input = `${todo.map((h) => `${h} ${base}`).join('\n')}\n`
-    const out = await this.run(
-      ['diff-tree', '--stdin', '--always', '-r', '-z', '--no-renames', '--no-ext-diff'],
-      {
-        input,
-      },
-    )
-    const fields = out.split('\0')
-    let i = 0
-    while (i < fields.length) {
-      const header = fields[i] ?? ''
-      i++
-      if (header === '') continue
-      const parsed = parseDiffTreeRecords(fields, i)
-      result.set(header.trim(), parsed.changes)
-      i = parsed.next
-    }
-    return result
-  }
-}
-
-const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/
-
-/** Reads `:meta\0path\0` records from `fields` starting at `start`, until a field that is not a record. */
-function parseDiffTreeRecords(fields: string[], start: number): { changes: TreeChange[]; next: number } {
-  const changes: TreeChange[] = []
-  let i = start
-  while (i + 1 < fields.length && (fields[i] ?? '').startsWith(':')) {
-    const meta = (fields[i] ?? '').slice(1).split(' ')
-    changes.push({
-      oldMode: meta[0] ?? '',
-      newMode: meta[1] ?? '',
-      oldOid: meta[2] ?? '',
-      newOid: meta[3] ?? '',
-      status: meta[4] ?? '',
-      path: fields[i + 1] ?? '',
+    const todo = [...new Set(heads)]
+    const names = [base, ...todo]
+    for (const n of names)
+      if (n === '' || n.includes('\n') || n.includes(':'))
+        throw fail('GIT_FAILED', `cannot diff ${JSON.stringify(n)}`, 'This is a bug in git-momentum.')
+    const roots = await this.readObjects(names.map((n) => `${n}^{tree}`))
+    roots.forEach((r, i) => {
+      if (r?.type !== 'tree')
+        throw fail('GIT_FAILED', `${names[i]} is not a commit or tree`, 'This is a bug in git-momentum.', {
+          name: names[i],
+        })
     })
-    i += 2
+    const read = async (oids: string[]): Promise<Buffer[]> =>
+      (await this.readObjects(oids)).map((o) => o?.content ?? Buffer.alloc(0))
+    const baseTree = roots[0]?.oid ?? ''
+    const diffs = await Promise.all(
+      todo.map((_, i) => diffTreeObjects(baseTree, roots[i + 1]?.oid ?? '', this.objectFormat, read)),
+    )
+    return new Map(heads.map((h) => [h, diffs[todo.indexOf(h)] ?? []]))
   }
-  return { changes, next: i }
 }

@@ -7,6 +7,7 @@ export {
   gitProcessCount,
   gitTimeMs,
   initRepo,
+  onGitProcess,
   setGitConcurrency,
 } from './exec.js'
 export { Git, type RefUpdate, type RepoState, type TreeChange } from './git.js'

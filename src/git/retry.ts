@@ -9,6 +9,9 @@ const LOCK_PATTERNS: RegExp[] = [
   /Another git process seems to be running/i,
   /cannot lock ref '[^']*': Unable to create/i,
   /unable to lock [^\n]*\.lock/i,
+  // `worktree add` scans its siblings' admin dirs; one still being written by a concurrent add
+  // reads as empty ("failed to read .../commondir: Success"). It is complete a moment later.
+  /failed to read [^\n]*\/worktrees\/[^\n]*\/(commondir|gitdir|HEAD)/i,
 ]
 
 /** True when stderr says a lock file is held by someone else. */

@@ -96,7 +96,7 @@ export async function editTree(
     const oid = treeOid(content, git.objectFormat)
     if (d === '') {
       rootOid = oid
-      if (entries.length === 0) await git.run(['mktree'])
+      if (entries.length === 0) await git.writeTrees([Buffer.alloc(0)])
     }
     if (entries.length > 0) written.push({ entries, oid })
     if (d !== '') {
@@ -106,10 +106,7 @@ export async function editTree(
     }
   }
   if (written.length > 0) {
-    const input = Buffer.concat(
-      written.flatMap((t, i) => [...(i > 0 ? [Buffer.from('\n')] : []), ...t.entries.map(mktreeLine)]),
-    )
-    const out = (await git.run(['mktree', '--batch'], { input })).split('\n').filter((l) => l !== '')
+    const out = await git.writeTrees(written.map((t) => Buffer.concat(t.entries.map(mktreeLine))))
     written.forEach((t, i) => {
       if (out[i] !== t.oid) {
         throw fail(

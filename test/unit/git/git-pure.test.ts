@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { parseCatFileBatch } from '../../../src/git/batch.js'
+import { catFileReplies, lineReplies, parseCatFileBatch } from '../../../src/git/batch.js'
 import { gitConfig, gitEnv } from '../../../src/git/env.js'
 import { Limiter } from '../../../src/git/limiter.js'
 import { checkRefName, refNameProblem } from '../../../src/git/refname.js'
@@ -62,6 +62,9 @@ describe('lock retry', () => {
       false,
     )
     expect(isLockContention("fatal: cannot lock ref 'refs/heads/x': reference already exists")).toBe(false)
+    // A sibling `worktree add` half way through writing its admin dir.
+    expect(isLockContention('fatal: failed to read .git/worktrees/a-1/commondir: Success')).toBe(true)
+    expect(isLockContention("fatal: '/tmp/x' already exists")).toBe(false)
   })
   it('backs off exponentially within bounds and retries only contention', async () => {
     expect(backoffDelay(DEFAULT_BACKOFF, 0, 0)).toBeGreaterThan(0)
@@ -160,10 +163,18 @@ describe('tree objects and batch output', () => {
   })
   it('parses cat-file --batch output with missing objects and binary content', () => {
     const body = Buffer.from([0, 10, 255])
-    const out = Buffer.concat([Buffer.from('abc blob 3\n'), body, Buffer.from('\nnope missing\n')])
+    const oid = 'ab'.repeat(20)
+    const out = Buffer.concat([Buffer.from(`${oid} blob 3\n`), body, Buffer.from('\nnope missing\n')])
     const [a, b] = parseCatFileBatch(out, 2)
     expect(a?.content).toEqual(body)
+    expect(a?.oid).toBe(oid)
     expect(b).toBeNull()
+    // A reply cut short asks for exactly the bytes it still needs, so a big blob is scanned once.
+    const header = `${oid} blob 3\n`.length
+    expect(catFileReplies(2)(out.subarray(0, 10))).toEqual({ need: 11 })
+    expect(catFileReplies(1)(Buffer.from(`${oid} blob 3\n\0`))).toEqual({ need: header + 3 + 1 })
+    expect(lineReplies(2)(Buffer.from('a\nb'))).toEqual({ need: 4 })
+    expect(lineReplies(2)(Buffer.from('a\nb\nc'))).toEqual({ value: ['a', 'b'], used: 4 })
   })
   it('resolves symlink targets inside the repo only', () => {
     expect(resolveLinkTarget('a/link', '../b.py')).toBe('b.py')

@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * The git host: a small Node process that runs git on behalf of the main process.
+ *
+ * Why it exists: on Linux, spawning forks the spawning process, and fork time grows with its
+ * memory. Ours holds Ruff's wasm, the grammars and a whole run (hundreds of MB), so each git spawn
+ * cost 20-80 ms of our one main thread, and a run of 64 agents spent most of its wall time there.
+ * Forking from this ~40 MB process costs a few ms, on another core, off our event loop.
+ *
+ * Plain JavaScript (type-checked through JSDoc) so that the very same file runs when forked from
+ * the sources under vitest and from dist/ in the CLI. It may import nothing from this repo.
+ */
+import { simpleGit } from 'simple-git'
+
+/**
+ * One git command, fully prepared by src/git/exec.ts (environment, `-c` settings, arguments).
+ * @typedef {object} HostRequest
+ * @property {string[]} args git arguments
+ * @property {string} cwd directory to run in
+ * @property {Record<string, string>} env the whole child environment
+ * @property {string[]} config `-c` settings
+ * @property {string[]} allowEnv git variables in `env` that simple-git must let through
+ * @property {Uint8Array} input stdin bytes (always written, so stdin is always closed)
+ */
+
+/**
+ * @typedef {{ ok: true, stdout: string } | { ok: false, exitCode: number, stderr: string }} HostReply
+ */
+
+/**
+ * Runs one git command through simple-git and never throws.
+ * @param {HostRequest} req
+ * @returns {Promise<HostReply>}
+ */
+export async function runRequest(req) {
+  const seen = { exitCode: 0, stderr: '' }
+  const input = Buffer.from(req.input.buffer, req.input.byteOffset, req.input.byteLength)
+  const git = simpleGit({
+    baseDir: req.cwd,
+    config: req.config,
+    // simple-git flags these keys whatever their value; exec.ts only ever sets them to the safe value.
+    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true },
+    allowEnvironment: req.allowEnv,
+    // Without onExit=false simple-git waits 50 ms after every process exit.
+    completion: { onClose: true, onExit: false },
+    // An empty Buffer is still written, which closes stdin so git can never wait on a terminal.
+    input: () => input,
+    errors: (error, result) => {
+      seen.exitCode = result.exitCode
+      seen.stderr = Buffer.concat(result.stdErr).toString('utf8')
+      // simple-git ignores a non-zero exit with empty stderr; we never want that.
+      return result.exitCode !== 0 ? (error ?? Buffer.from(`exit ${result.exitCode}`)) : error
+    },
+  }).env(req.env)
+  try {
+    return { ok: true, stdout: await git.raw(req.args) }
+  } catch (error) {
+    const stderr = seen.stderr || (error instanceof Error ? error.message : String(error))
+    return { ok: false, exitCode: seen.exitCode || -1, stderr }
+  }
+}
+
+/** The argument that tells this file it was forked as the host rather than imported. */
+export const HOST_FLAG = '--momentum-git-host'
+
+/**
+ * Serves requests over the IPC channel until the parent goes away.
+ * @param {NodeJS.Process & { send: NonNullable<NodeJS.Process['send']> }} proc
+ */
+function serve(proc) {
+  // Ctrl-C reaches the whole process group; the parent decides what to do and may still need git
+  // to clean up, so only the parent's departure ends this process.
+  proc.on('SIGINT', () => {})
+  proc.on('disconnect', () => proc.exit(0))
+  proc.on('message', (/** @type {{ id: number, req: HostRequest }} */ msg) => {
+    void runRequest(msg.req).then((reply) => {
+      if (proc.connected) proc.send({ id: msg.id, reply })
+    })
+  })
+}
+
+if (process.argv[2] === HOST_FLAG && typeof process.send === 'function') {
+  serve(/** @type {NodeJS.Process & { send: NonNullable<NodeJS.Process['send']> }} */ (process))
+}

@@ -1,0 +1,152 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import type { ReplyParser } from './batch.js'
+import { gitConfig, gitEnv } from './env.js'
+import type { GitFailure } from './exec.js'
+import { countSession } from './exec.js'
+
+interface Job {
+  input: Buffer
+  parse: ReplyParser<unknown>
+  resolve: (value: unknown) => void
+  reject: (failure: GitFailure) => void
+}
+
+/** How long an idle session stays up before its stdin is closed and git exits. */
+const IDLE_MS = 1500
+
+/**
+ * One long-running git process that answers requests on stdin (`cat-file --batch`,
+ * `update-ref --stdin`, `mktree --batch`, `hash-object --stdin-paths`). A run makes thousands of
+ * such requests; a process per request cost a fork each, which dominated runs of many agents.
+ *
+ * One request is in flight at a time: when git dies on a request (update-ref does on a failed
+ * compare-and-swap) only that request sees the failure, and the next one starts a fresh process.
+ * simple-git has no interactive mode, so this is the one place that spawns git directly; it
+ * applies the same environment and `-c` settings as every other call (src/git/env.ts).
+ */
+export class GitSession {
+  private proc: ChildProcessWithoutNullStreams | null = null
+  private readonly queue: Job[] = []
+  private current: Job | null = null
+  private chunks: Buffer[] = []
+  private size = 0
+  private need = 1
+  private stderr = ''
+  private idle: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly cwd: string,
+    private readonly args: readonly string[],
+    private readonly extraEnv: Record<string, string>,
+  ) {}
+
+  /** Sends `input` and resolves with what `parse` reads back; a git failure rejects with a GitFailure. */
+  request<T>(input: Buffer | string, parse: ReplyParser<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        input: Buffer.from(input),
+        parse: parse as ReplyParser<unknown>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      })
+      this.pump()
+    })
+  }
+
+  /** Ends the process once the queue is empty (it exits on end of input). */
+  close(): void {
+    if (this.idle) clearTimeout(this.idle)
+    this.idle = null
+    if (this.current !== null || this.queue.length > 0 || !this.proc) return
+    // Detach first: a request arriving while this process winds down must start a new one.
+    const proc = this.proc
+    this.proc = null
+    proc.stdin.end()
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    const config = gitConfig(false).flatMap((c) => ['-c', c])
+    const proc = spawn('git', [...config, ...this.args], {
+      cwd: this.cwd,
+      env: gitEnv(process.env, this.extraEnv),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    countSession()
+    this.stderr = ''
+    proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk))
+    proc.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8')
+    })
+    // A write to a process that just died reports EPIPE here; 'close' below settles the job.
+    proc.stdin.on('error', () => undefined)
+    proc.on('error', (error) => {
+      this.stderr += error.message
+    })
+    proc.on('close', (code) => this.onClose(proc, code ?? -1))
+    this.unrefIfIdle(proc)
+    return proc
+  }
+
+  private pump(): void {
+    if (this.current !== null) return
+    const job = this.queue.shift()
+    if (!job) {
+      if (this.proc) {
+        this.unrefIfIdle(this.proc)
+        if (this.idle) clearTimeout(this.idle)
+        this.idle = setTimeout(() => this.close(), IDLE_MS)
+        this.idle.unref()
+      }
+      return
+    }
+    if (this.idle) clearTimeout(this.idle)
+    this.idle = null
+    this.proc ??= this.start()
+    this.current = job
+    this.chunks = []
+    this.size = 0
+    this.need = 1
+    const p = this.proc
+    p.ref()
+    for (const s of [p.stdout, p.stderr, p.stdin]) (s as unknown as { ref?: () => void }).ref?.()
+    p.stdin.write(job.input)
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    const job = this.current
+    if (!job || this.size < this.need) return
+    const out = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)
+    const reply = job.parse(out)
+    if ('need' in reply) {
+      this.chunks = [out]
+      this.need = reply.need
+      return
+    }
+    const rest = out.subarray(reply.used)
+    this.current = null
+    this.chunks = rest.length > 0 ? [rest] : []
+    this.size = rest.length
+    job.resolve(reply.value)
+    this.pump()
+  }
+
+  private onClose(proc: ChildProcessWithoutNullStreams, code: number): void {
+    if (this.proc !== proc) return
+    this.proc = null
+    const job = this.current
+    this.current = null
+    if (job) {
+      job.reject({ ok: false, exitCode: code === 0 ? -1 : code, stderr: this.stderr, args: [...this.args] })
+    }
+    this.pump()
+  }
+
+  private unrefIfIdle(p: ChildProcessWithoutNullStreams): void {
+    if (this.current !== null) return
+    // An idle session must never keep the process alive.
+    p.unref()
+    for (const s of [p.stdout, p.stderr, p.stdin]) (s as unknown as { unref?: () => void }).unref?.()
+  }
+}

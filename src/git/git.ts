@@ -204,17 +204,8 @@ export class Git {
 
   /** Writes bytes as a blob, unfiltered (no CRLF or LFS conversion: blobs stay byte-exact). */
   async writeBlob(bytes: Buffer): Promise<string> {
-    // The batch process takes paths, not bytes: stage the bytes in a private file under the git dir.
-    const dir = join(this.commonDir, 'momentum', 'tmp')
-    await mkdir(dir, { recursive: true })
-    const file = join(dir, `blob-${process.pid}-${randomBytes(6).toString('hex')}`)
-    await writeFile(file, bytes)
-    try {
-      const [oid] = await this.writeBlobFiles([file])
-      return oid ?? ''
-    } finally {
-      await rm(file, { force: true })
-    }
+    const [oid] = await this.writeObjectFiles('blob', [bytes])
+    return oid ?? ''
   }
 
   /** Writes files from disk as blobs in one process, unfiltered; returns oids in order. */
@@ -239,11 +230,66 @@ export class Git {
     return (await this.run(['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`])).trim()
   }
 
-  /** Creates a commit; the message (model text included) travels on stdin, never as an argument. */
+  /**
+   * Creates a commit object, byte for byte what `git commit-tree` writes (tree, parents, author,
+   * committer, blank line, message), through the batch hash-object process, which checks its format.
+   * A run makes one per agent, and a process per commit was most of a run's git time. The message
+   * (model text included) is file content, never an argument.
+   */
   async commitTree(tree: string, parents: string[], message: string): Promise<string> {
-    const args = ['commit-tree', tree]
-    for (const p of [...new Set(parents)]) args.push('-p', p)
-    return (await this.run(args, { input: message.replace(/\0/g, '') })).trim()
+    for (const oid of [tree, ...parents])
+      if (!OID.test(oid))
+        throw fail(
+          'GIT_FAILED',
+          `commitTree needs object ids, got ${JSON.stringify(oid)}`,
+          'This is a bug in git-momentum.',
+        )
+    const who = await this.idents()
+    const lines = [`tree ${tree}`, ...[...new Set(parents)].map((p) => `parent ${p}`)]
+    lines.push(`author ${who.author()}`, `committer ${who.committer()}`, '')
+    const body = Buffer.concat([
+      Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
+      Buffer.from(message.replace(/\0/g, ''), 'utf8'),
+    ])
+    const [oid] = await this.writeObjectFiles('commit', [body])
+    return oid ?? ''
+  }
+
+  private identsPromise: Promise<{ author: () => string; committer: () => string }> | null = null
+
+  /** Author and committer as `git var` reports them (config, environment, fallback identity). */
+  private idents(): Promise<{ author: () => string; committer: () => string }> {
+    this.identsPromise ??= Promise.all([
+      this.run(['var', 'GIT_AUTHOR_IDENT']),
+      this.run(['var', 'GIT_COMMITTER_IDENT']),
+    ]).then(([author, committer]) => ({
+      author: stamp(author.trim(), process.env.GIT_AUTHOR_DATE !== undefined),
+      committer: stamp(committer.trim(), process.env.GIT_COMMITTER_DATE !== undefined),
+    }))
+    this.identsPromise.catch(() => {
+      this.identsPromise = null
+    })
+    return this.identsPromise
+  }
+
+  /** Writes objects of one type from bytes, staged as private files the batch process reads. */
+  private async writeObjectFiles(type: 'blob' | 'commit', contents: Buffer[]): Promise<string[]> {
+    const dir = join(this.commonDir, 'momentum', 'tmp')
+    await mkdir(dir, { recursive: true })
+    const files = contents.map(() => join(dir, `${type}-${process.pid}-${randomBytes(6).toString('hex')}`))
+    try {
+      await Promise.all(files.map((f, i) => writeFile(f, contents[i] ?? Buffer.alloc(0))))
+      const args = [
+        'hash-object',
+        '-w',
+        '--no-filters',
+        ...(type === 'commit' ? ['-t', 'commit'] : []),
+        '--stdin-paths',
+      ]
+      return await this.ask(args, `${files.join('\n')}\n`, lineReplies(files.length))
+    } finally {
+      await Promise.all(files.map((f) => rm(f, { force: true })))
+    }
   }
 
   /** Applies ref updates as one atomic transaction with compare-and-swap old values. */
@@ -316,5 +362,23 @@ export class Git {
       todo.map((_, i) => diffTreeObjects(baseTree, roots[i + 1]?.oid ?? '', this.objectFormat, read)),
     )
     return new Map(heads.map((h) => [h, diffs[todo.indexOf(h)] ?? []]))
+  }
+}
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+/**
+ * An ident line for each new object: `git var`'s name and email with the current time, or its whole
+ * line when the date is pinned in the environment (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE).
+ */
+function stamp(ident: string, pinned: boolean): () => string {
+  const who = ident.slice(0, ident.lastIndexOf('>') + 1)
+  if (pinned || who === '') return () => ident
+  return () => {
+    const now = new Date()
+    const offset = -now.getTimezoneOffset()
+    const abs = Math.abs(offset)
+    const tz = `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`
+    return `${who} ${Math.floor(now.getTime() / 1000)} ${tz}`
   }
 }

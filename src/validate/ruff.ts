@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
 import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { fail, MomentumError } from '../errors/index.js'
@@ -31,6 +32,11 @@ const RuffDiagnostics = z.array(
 
 function loadRuff(): RuffModule {
   if (ruffModule === undefined) {
+    // V8 re-compiles hot wasm functions with TurboFan on background threads. Ruff's functions are
+    // huge: a 64-agent run spent ~8 s of CPU compiling them, starving git on a 2-core machine, and
+    // the checks we run (a node, a file) are as fast or faster on Liftoff's baseline code.
+    // Process-wide, but it only changes how wasm compiled after this point is tiered.
+    setFlagsFromString('--liftoff-only')
     const require = createRequire(import.meta.url)
     ruffModule = require('@astral-sh/ruff-wasm-nodejs') as RuffModule
   }

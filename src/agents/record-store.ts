@@ -40,7 +40,9 @@ export class RecordStore {
   async write(record: RunRecord): Promise<void> {
     const json = `${JSON.stringify(record, null, 2)}\n`
     const blob = await this.git.writeBlob(Buffer.from(json, 'utf8'))
-    const [tree = ''] = await this.git.writeTrees([Buffer.from(`100644 blob ${blob}\t${RECORD_FILE}\n`, 'utf8')])
+    const [tree = ''] = await this.git.writeTrees([
+      Buffer.from(`100644 blob ${blob}\t${RECORD_FILE}\n`, 'utf8'),
+    ])
     const message = `momentum run ${record.runId}: ${record.status}\n\nMomentum-Run: ${record.runId}\nMomentum-Status: ${record.status}\n`
     const commit = await this.git.commitTree(tree, this.head ? [this.head] : [], message)
     const ref = runRef(record.runId)

@@ -10,6 +10,9 @@ import { HOST_FLAG, type HostReply, type HostRequest, runRequest } from './host.
 class GitHostClient {
   private child: ChildProcess | null = null
   private nextId = 1
+  private nextSid = 1
+  private holds = 0
+  private readonly pipes = new Map<number, PipeHandlers>()
   private readonly pending = new Map<number, { req: HostRequest; resolve: (reply: HostReply) => void }>()
   private replied = false
   private disabled = process.env.MOMENTUM_GIT_HOST === '0'
@@ -21,12 +24,43 @@ class GitHostClient {
     const id = this.nextId++
     return new Promise<HostReply>((resolve) => {
       this.pending.set(id, { req, resolve })
-      // A waiting request must keep the process alive; an idle host must not.
-      if (this.pending.size === 1) child.channel?.ref()
+      this.reref()
       child.send({ id, req }, (error) => {
         if (error) this.settle(id, { ok: false, exitCode: -1, stderr: `git host: ${error.message}` })
       })
     })
+  }
+
+  /**
+   * Starts a long-running git process in the host and relays its stdio, or returns null when the
+   * host is off (the caller then spawns it here).
+   */
+  openPipe(args: string[], cwd: string, env: Record<string, string>, handlers: PipeHandlers): Pipe | null {
+    const child = this.disabled ? null : this.ensure()
+    if (child === null) return null
+    const sid = this.nextSid++
+    this.pipes.set(sid, handlers)
+    const send = (msg: object): void => {
+      if (this.child === child && child.connected) child.send(msg)
+    }
+    send({ op: 'open', sid, args, cwd, env })
+    let held = false
+    return {
+      write: (data) => send({ op: 'write', sid, data }),
+      end: () => send({ op: 'end', sid }),
+      hold: (on) => {
+        if (on === held) return
+        held = on
+        this.holds += on ? 1 : -1
+        this.reref()
+      },
+    }
+  }
+
+  /** A waiting request or a busy pipe must keep this process alive; an idle host must not. */
+  private reref(): void {
+    if (this.pending.size + this.holds > 0) this.child?.channel?.ref()
+    else this.child?.channel?.unref()
   }
 
   /** Whether requests currently go to a separate host process. */
@@ -44,7 +78,7 @@ class GitHostClient {
     const entry = this.pending.get(id)
     if (!entry) return
     this.pending.delete(id)
-    if (this.pending.size === 0) this.child?.channel?.unref()
+    this.reref()
     entry.resolve(reply)
   }
 
@@ -64,13 +98,19 @@ class GitHostClient {
     }
     child.unref()
     child.channel?.unref()
-    child.on('message', (msg: { id: number; reply: HostReply }) => {
+    child.on('message', (msg: HostMessage) => {
       this.replied = true
-      this.settle(msg.id, msg.reply)
+      if ('sid' in msg) this.relay(msg)
+      else this.settle(msg.id, msg.reply)
     })
     const lost = (why: string): void => {
       if (this.child !== child) return
       this.child = null
+      for (const [sid, h] of [...this.pipes]) {
+        this.pipes.delete(sid)
+        h.err(Buffer.from(`git host process ${why}`))
+        h.exit(-1)
+      }
       if (!this.replied) {
         // It never got going (no node binary, no memory): nothing ran there, so run it all here.
         this.disabled = true
@@ -86,6 +126,39 @@ class GitHostClient {
     this.child = child
     return child
   }
+
+  private relay(msg: Extract<HostMessage, { sid: number }>): void {
+    const h = this.pipes.get(msg.sid)
+    if (!h) return
+    const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+    if ('out' in msg) h.out(bytes(msg.out))
+    else if ('err' in msg) h.err(bytes(msg.err))
+    else {
+      this.pipes.delete(msg.sid)
+      h.exit(msg.exit)
+    }
+  }
+}
+
+/** What the host sends back: a request's reply, or output and exit of a relayed batch process. */
+type HostMessage =
+  | { id: number; reply: HostReply }
+  | { sid: number; out: Uint8Array }
+  | { sid: number; err: Uint8Array }
+  | { sid: number; exit: number }
+
+/** Callbacks for a relayed batch process's stdout, stderr and exit. */
+export interface PipeHandlers {
+  out(chunk: Buffer): void
+  err(chunk: Buffer): void
+  exit(code: number): void
+}
+
+/** The stdin side of a batch process, wherever it runs; `hold` keeps this process alive meanwhile. */
+export interface Pipe {
+  write(data: Buffer): void
+  end(): void
+  hold(on: boolean): void
 }
 
 /** The one git host of this process. */

@@ -10,6 +10,7 @@
  * Plain JavaScript (type-checked through JSDoc) so that the very same file runs when forked from
  * the sources under vitest and from dist/ in the CLI. It may import nothing from this repo.
  */
+import { spawn } from 'node:child_process'
 import { simpleGit } from 'simple-git'
 
 /**
@@ -64,18 +65,51 @@ export async function runRequest(req) {
 export const HOST_FLAG = '--momentum-git-host'
 
 /**
+ * A message from the parent: a one-shot request, or an operation on a long-running batch process
+ * (src/git/session.ts), whose stdio this process relays so the parent never forks itself.
+ * @typedef {{ id: number, req: HostRequest }
+ *   | { op: 'open', sid: number, args: string[], cwd: string, env: Record<string, string> }
+ *   | { op: 'write', sid: number, data: Uint8Array }
+ *   | { op: 'end', sid: number }} HostMessage
+ */
+
+/**
  * Serves requests over the IPC channel until the parent goes away.
  * @param {NodeJS.Process & { send: NonNullable<NodeJS.Process['send']> }} proc
  */
 function serve(proc) {
+  /** @type {Map<number, import('node:child_process').ChildProcessWithoutNullStreams>} */
+  const sessions = new Map()
+  /** @param {object} msg */
+  const reply = (msg) => {
+    if (proc.connected) proc.send(msg)
+  }
   // Ctrl-C reaches the whole process group; the parent decides what to do and may still need git
   // to clean up, so only the parent's departure ends this process.
   proc.on('SIGINT', () => {})
   proc.on('disconnect', () => proc.exit(0))
-  proc.on('message', (/** @type {{ id: number, req: HostRequest }} */ msg) => {
-    void runRequest(msg.req).then((reply) => {
-      if (proc.connected) proc.send({ id: msg.id, reply })
-    })
+  proc.on('message', (/** @type {HostMessage} */ msg) => {
+    if (!('op' in msg)) {
+      void runRequest(msg.req).then((r) => reply({ id: msg.id, reply: r }))
+      return
+    }
+    if (msg.op === 'open') {
+      const child = spawn('git', msg.args, { cwd: msg.cwd, env: msg.env, stdio: ['pipe', 'pipe', 'pipe'] })
+      sessions.set(msg.sid, child)
+      child.stdout.on('data', (/** @type {Buffer} */ chunk) => reply({ sid: msg.sid, out: chunk }))
+      child.stderr.on('data', (/** @type {Buffer} */ chunk) => reply({ sid: msg.sid, err: chunk }))
+      child.stdin.on('error', () => undefined)
+      child.on('error', (error) => reply({ sid: msg.sid, err: Buffer.from(error.message) }))
+      child.on('close', (code) => {
+        sessions.delete(msg.sid)
+        reply({ sid: msg.sid, exit: code ?? -1 })
+      })
+      return
+    }
+    const child = sessions.get(msg.sid)
+    if (!child) return
+    if (msg.op === 'write') child.stdin.write(msg.data)
+    else child.stdin.end()
   })
 }
 

@@ -1,8 +1,9 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import type { ReplyParser } from './batch.js'
 import { gitConfig, gitEnv } from './env.js'
 import type { GitFailure } from './exec.js'
 import { countSession } from './exec.js'
+import { gitHost, type Pipe, type PipeHandlers } from './host-client.js'
 
 interface Job {
   input: Buffer
@@ -25,7 +26,7 @@ const IDLE_MS = 1500
  * applies the same environment and `-c` settings as every other call (src/git/env.ts).
  */
 export class GitSession {
-  private proc: ChildProcessWithoutNullStreams | null = null
+  private proc: Pipe | null = null
   private readonly queue: Job[] = []
   private current: Job | null = null
   private chunks: Buffer[] = []
@@ -61,30 +62,27 @@ export class GitSession {
     // Detach first: a request arriving while this process winds down must start a new one.
     const proc = this.proc
     this.proc = null
-    proc.stdin.end()
+    proc.end()
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    const config = gitConfig(false).flatMap((c) => ['-c', c])
-    const proc = spawn('git', [...config, ...this.args], {
-      cwd: this.cwd,
-      env: gitEnv(process.env, this.extraEnv),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+  private start(): Pipe {
+    const args = [...gitConfig(false).flatMap((c) => ['-c', c]), ...this.args]
+    const env = gitEnv(process.env, this.extraEnv)
     countSession()
     this.stderr = ''
-    proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk))
-    proc.stderr.on('data', (chunk: Buffer) => {
-      this.stderr += chunk.toString('utf8')
-    })
-    // A write to a process that just died reports EPIPE here; 'close' below settles the job.
-    proc.stdin.on('error', () => undefined)
-    proc.on('error', (error) => {
-      this.stderr += error.message
-    })
-    proc.on('close', (code) => this.onClose(proc, code ?? -1))
-    this.unrefIfIdle(proc)
-    return proc
+    // Spawned by the git host when it runs (no fork of this big process), else here.
+    const handlers: PipeHandlers = {
+      out: (chunk) => {
+        if (this.proc === pipe) this.onData(chunk)
+      },
+      err: (chunk) => {
+        if (this.proc === pipe) this.stderr += chunk.toString('utf8')
+      },
+      exit: (code) => this.onClose(pipe, code),
+    }
+    const pipe: Pipe =
+      gitHost.openPipe(args, this.cwd, env, handlers) ?? localPipe(args, this.cwd, env, handlers)
+    return pipe
   }
 
   private pump(): void {
@@ -106,10 +104,8 @@ export class GitSession {
     this.chunks = []
     this.size = 0
     this.need = 1
-    const p = this.proc
-    p.ref()
-    for (const s of [p.stdout, p.stderr, p.stdin]) (s as unknown as { ref?: () => void }).ref?.()
-    p.stdin.write(job.input)
+    this.proc.hold(true)
+    this.proc.write(job.input)
   }
 
   private onData(chunk: Buffer): void {
@@ -132,7 +128,7 @@ export class GitSession {
     this.pump()
   }
 
-  private onClose(proc: ChildProcessWithoutNullStreams, code: number): void {
+  private onClose(proc: Pipe, code: number): void {
     if (this.proc !== proc) return
     this.proc = null
     const job = this.current
@@ -143,10 +139,31 @@ export class GitSession {
     this.pump()
   }
 
-  private unrefIfIdle(p: ChildProcessWithoutNullStreams): void {
-    if (this.current !== null) return
+  private unrefIfIdle(p: Pipe): void {
     // An idle session must never keep the process alive.
-    p.unref()
-    for (const s of [p.stdout, p.stderr, p.stdin]) (s as unknown as { unref?: () => void }).unref?.()
+    if (this.current === null) p.hold(false)
+  }
+}
+
+/** A batch process spawned by this process (when the git host is off). */
+function localPipe(args: string[], cwd: string, env: Record<string, string>, h: PipeHandlers): Pipe {
+  const proc = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
+  proc.stdout.on('data', (chunk: Buffer) => h.out(chunk))
+  proc.stderr.on('data', (chunk: Buffer) => h.err(chunk))
+  // A write to a process that just died reports EPIPE here; 'close' settles the job.
+  proc.stdin.on('error', () => undefined)
+  proc.on('error', (error) => h.err(Buffer.from(error.message)))
+  proc.on('close', (code) => h.exit(code ?? -1))
+  const streams = [proc.stdout, proc.stderr, proc.stdin] as unknown as Array<{ ref(): void; unref(): void }>
+  return {
+    write: (data) => proc.stdin.write(data),
+    end: () => proc.stdin.end(),
+    hold: (on) => {
+      if (on) proc.ref()
+      else proc.unref()
+      for (const s of streams)
+        if (on) s.ref()
+        else s.unref()
+    },
   }
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
-import { setFlagsFromString } from 'node:v8'
 import { performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
 import { z } from 'zod'
 import { fail, MomentumError } from '../errors/index.js'
 import type { ValidationResult } from './types.js'

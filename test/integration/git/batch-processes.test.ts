@@ -80,7 +80,7 @@ describe('long-running batch processes', () => {
           expect(await lsTree(git, tree, { recursive, ...(paths ? { paths } : {}) })).toEqual(expected)
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 40 },
     )
   })
 

@@ -41,9 +41,12 @@ interface Setup {
 export async function startRun(opts: RunOptions): Promise<RunOutcome> {
   const intent = checkIntent(opts.intent, opts.generate)
   const git = await Git.open(opts.cwd)
-  const config = opts.config ?? (await loadConfig(git.root))
-  const base = await git.headCommit()
-  const { dirty } = await git.state()
+  // Independent reads, so they wait on each other's git processes only through the limiter.
+  const [config, base, { dirty }] = await Promise.all([
+    opts.config ?? loadConfig(git.root),
+    git.headCommit(),
+    git.state(),
+  ])
   const provider = opts.provider ?? createProvider(config.model, { repoRoot: git.root, env: process.env })
   const setup: Setup = {
     git,

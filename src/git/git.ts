@@ -47,17 +47,25 @@ export class Git {
     private readonly identity: Record<string, string>,
   ) {}
 
-  private readonly sessions = new Map<string, GitSession>()
+  private readonly sessions = new Map<string, GitSession[]>()
 
-  /** The long-running git process for one batch command, started on first use. */
+  /** The least busy long-running git process for one batch command, started on first use. */
   private session(...args: string[]): GitSession {
     const key = args.join('\0')
-    let s = this.sessions.get(key)
-    if (!s) {
-      s = new GitSession(this.root, args, this.identity)
-      this.sessions.set(key, s)
+    let pool = this.sessions.get(key)
+    if (!pool) {
+      // update-ref is not pipelined: it exits on a failed compare-and-swap, an expected answer that
+      // must reach only its own request. So that concurrent agents' ref updates do not queue behind
+      // one another's round trips, it gets a few processes. The others only die on our own bugs
+      // (bad input we built), so one pipelined process each serves everyone.
+      const serial = args[0] === 'update-ref'
+      pool = Array.from(
+        { length: serial ? 4 : 1 },
+        () => new GitSession(this.root, args, this.identity, !serial),
+      )
+      this.sessions.set(key, pool)
     }
-    return s
+    return pool.reduce((best, s) => (s.load < best.load ? s : best))
   }
 
   /** Sends one request to a batch session; a git failure throws GIT_FAILED carrying stderr. */
@@ -80,7 +88,7 @@ export class Git {
 
   /** Ends this handle's batch processes (they also end by themselves when idle). */
   close(): void {
-    for (const s of this.sessions.values()) s.close()
+    for (const pool of this.sessions.values()) for (const s of pool) s.close()
   }
 
   /** Opens the repository containing `cwd`: NOT_A_REPO, BARE_REPO or GIT_TOO_OLD when it cannot be used. */
@@ -132,7 +140,10 @@ export class Git {
           GIT_COMMITTER_NAME: 'git-momentum',
           GIT_COMMITTER_EMAIL: 'momentum@localhost',
         }
-    return new Git(root, gitDir, commonDir, format === 'sha256' ? 'sha256' : 'sha1', identity)
+    const git = new Git(root, gitDir, commonDir, format === 'sha256' ? 'sha256' : 'sha1', identity)
+    // A run's first commit waits for these; ask now, while the caller reads config and state.
+    void git.idents().catch(() => undefined)
+    return git
   }
 
   /** Runs git in the repo root (or `opts.cwd`); throws GIT_FAILED with stderr on failure. */

@@ -96,12 +96,24 @@ function serve(proc) {
     if (msg.op === 'open') {
       const child = spawn('git', msg.args, { cwd: msg.cwd, env: msg.env, stdio: ['pipe', 'pipe', 'pipe'] })
       sessions.set(msg.sid, child)
-      child.stdout.on('data', (/** @type {Buffer} */ chunk) => reply({ sid: msg.sid, out: chunk }))
+      // Output is sent at most once per turn of the event loop: git flushes every reply line, and
+      // under a burst a message per line cost more than the work behind it.
+      /** @type {Buffer[]} */
+      let pending = []
+      const flush = () => {
+        const out = pending.length === 1 ? pending[0] : Buffer.concat(pending)
+        pending = []
+        reply({ sid: msg.sid, out })
+      }
+      child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+        if (pending.push(chunk) === 1) setImmediate(flush)
+      })
       child.stderr.on('data', (/** @type {Buffer} */ chunk) => reply({ sid: msg.sid, err: chunk }))
       child.stdin.on('error', () => undefined)
       child.on('error', (error) => reply({ sid: msg.sid, err: Buffer.from(error.message) }))
       child.on('close', (code) => {
         sessions.delete(msg.sid)
+        if (pending.length > 0) flush()
         reply({ sid: msg.sid, exit: code ?? -1 })
       })
       return

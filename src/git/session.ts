@@ -20,15 +20,18 @@ const IDLE_MS = 1500
  * `update-ref --stdin`, `mktree --batch`, `hash-object --stdin-paths`). A run makes thousands of
  * such requests; a process per request cost a fork each, which dominated runs of many agents.
  *
- * One request is in flight at a time: when git dies on a request (update-ref does on a failed
- * compare-and-swap) only that request sees the failure, and the next one starts a fresh process.
+ * By default one request is in flight at a time: when git dies on a request (update-ref does on a
+ * failed compare-and-swap) only that request sees the failure, and the next one starts a fresh
+ * process. `pipeline` sends requests without waiting, for commands that do not die on expected
+ * input (`cat-file --batch` answers "missing"): a run's agents then share one process without
+ * waiting on each other's round trips.
  * simple-git has no interactive mode, so this is the one place that spawns git directly; it
  * applies the same environment and `-c` settings as every other call (src/git/env.ts).
  */
 export class GitSession {
   private proc: Pipe | null = null
   private readonly queue: Job[] = []
-  private current: Job | null = null
+  private readonly inFlight: Job[] = []
   private chunks: Buffer[] = []
   private size = 0
   private need = 1
@@ -39,7 +42,13 @@ export class GitSession {
     private readonly cwd: string,
     private readonly args: readonly string[],
     private readonly extraEnv: Record<string, string>,
+    private readonly pipeline = false,
   ) {}
+
+  /** Requests queued or in flight (a pool sends new work to the least loaded process). */
+  get load(): number {
+    return this.queue.length + this.inFlight.length
+  }
 
   /** Sends `input` and resolves with what `parse` reads back; a git failure rejects with a GitFailure. */
   request<T>(input: Buffer | string, parse: ReplyParser<T>): Promise<T> {
@@ -58,7 +67,7 @@ export class GitSession {
   close(): void {
     if (this.idle) clearTimeout(this.idle)
     this.idle = null
-    if (this.current !== null || this.queue.length > 0 || !this.proc) return
+    if (this.inFlight.length > 0 || this.queue.length > 0 || !this.proc) return
     // Detach first: a request arriving while this process winds down must start a new one.
     const proc = this.proc
     this.proc = null
@@ -86,10 +95,8 @@ export class GitSession {
   }
 
   private pump(): void {
-    if (this.current !== null) return
-    const job = this.queue.shift()
-    if (!job) {
-      if (this.proc) {
+    if (this.queue.length === 0) {
+      if (this.proc && this.inFlight.length === 0) {
         this.unrefIfIdle(this.proc)
         if (this.idle) clearTimeout(this.idle)
         this.idle = setTimeout(() => this.close(), IDLE_MS)
@@ -99,49 +106,64 @@ export class GitSession {
     }
     if (this.idle) clearTimeout(this.idle)
     this.idle = null
+    // Everything that may go now goes in one write: under a burst (64 agents committing at once)
+    // a message per request cost more than git's work on it.
+    const batch: Buffer[] = []
+    while (this.queue.length > 0 && (this.inFlight.length === 0 || this.pipeline)) {
+      const job = this.queue.shift() as Job
+      if (this.inFlight.length === 0) {
+        this.chunks = []
+        this.size = 0
+        this.need = 1
+      }
+      this.inFlight.push(job)
+      batch.push(job.input)
+    }
+    if (batch.length === 0) return
     this.proc ??= this.start()
-    this.current = job
-    this.chunks = []
-    this.size = 0
-    this.need = 1
     this.proc.hold(true)
-    this.proc.write(job.input)
+    this.proc.write(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch))
   }
 
   private onData(chunk: Buffer): void {
     this.chunks.push(chunk)
     this.size += chunk.length
-    const job = this.current
-    if (!job || this.size < this.need) return
-    const out = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)
-    const reply = job.parse(out)
-    if ('need' in reply) {
-      this.chunks = [out]
-      this.need = reply.need
-      return
+    while (this.inFlight.length > 0 && this.size >= this.need) {
+      const job = this.inFlight[0] as Job
+      const out =
+        this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)
+      const reply = job.parse(out)
+      if ('need' in reply) {
+        this.chunks = [out]
+        this.need = reply.need
+        return
+      }
+      const rest = out.subarray(reply.used)
+      this.inFlight.shift()
+      this.chunks = rest.length > 0 ? [rest] : []
+      this.size = rest.length
+      this.need = 1
+      job.resolve(reply.value)
     }
-    const rest = out.subarray(reply.used)
-    this.current = null
-    this.chunks = rest.length > 0 ? [rest] : []
-    this.size = rest.length
-    job.resolve(reply.value)
     this.pump()
   }
 
   private onClose(proc: Pipe, code: number): void {
     if (this.proc !== proc) return
     this.proc = null
-    const job = this.current
-    this.current = null
-    if (job) {
-      job.reject({ ok: false, exitCode: code === 0 ? -1 : code, stderr: this.stderr, args: [...this.args] })
+    const failure = {
+      ok: false as const,
+      exitCode: code === 0 ? -1 : code,
+      stderr: this.stderr,
+      args: [...this.args],
     }
+    for (const job of this.inFlight.splice(0)) job.reject(failure)
     this.pump()
   }
 
   private unrefIfIdle(p: Pipe): void {
     // An idle session must never keep the process alive.
-    if (this.current === null) p.hold(false)
+    if (this.inFlight.length === 0) p.hold(false)
   }
 }
 

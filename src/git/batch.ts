@@ -27,21 +27,6 @@ export function catFileReply(out: Buffer): { value: BatchObject | null; used: nu
   }
 }
 
-/** A parser for `count` consecutive `cat-file --batch` replies. */
-export function catFileReplies(count: number): ReplyParser<Array<BatchObject | null>> {
-  return (out) => {
-    const objects: Array<BatchObject | null> = []
-    let at = 0
-    for (let i = 0; i < count; i++) {
-      const one = catFileReply(out.subarray(at))
-      if ('need' in one) return { need: at + one.need }
-      objects.push(one.value)
-      at += one.used
-    }
-    return { value: objects, used: at }
-  }
-}
-
 /** A parser for replies made of exactly `count` newline-terminated lines (newlines removed). */
 export function lineReplies(count: number): ReplyParser<string[]> {
   return (out) => {
@@ -55,11 +40,4 @@ export function lineReplies(count: number): ReplyParser<string[]> {
     }
     return { value: lines, used: at }
   }
-}
-
-/** Parses complete `cat-file --batch` output for `count` requested names, in order. */
-export function parseCatFileBatch(out: Buffer, count: number): Array<BatchObject | null> {
-  const reply = catFileReplies(count)(out)
-  if ('need' in reply) throw new Error('truncated cat-file --batch output')
-  return reply.value
 }

@@ -36,14 +36,7 @@ export function setGitConcurrency(max: number): void {
 }
 
 let spawned = 0
-let busyMs = 0
-const listeners = new Set<(args: readonly string[], ms: number) => void>()
 
-/** Calls `listener` with each finished git process's arguments and wall time; returns an unsubscribe. */
-export function onGitProcess(listener: (args: readonly string[], ms: number) => void): () => void {
-  listeners.add(listener)
-  return () => listeners.delete(listener)
-}
 /** Counts a long-running batch process started by src/git/session.ts. */
 export function countSession(): void {
   spawned++
@@ -52,11 +45,6 @@ export function countSession(): void {
 /** How many git processes this module has started (benchmarks report it). */
 export function gitProcessCount(): number {
   return spawned
-}
-
-/** Summed wall time of git processes so far, so benchmarks can separate git time from ours. */
-export function gitTimeMs(): number {
-  return busyMs
 }
 
 function checkArgs(args: string[]): void {
@@ -69,7 +57,6 @@ function checkArgs(args: string[]): void {
 
 async function attempt(args: string[], opts: ExecOptions): Promise<Attempt<string> & { exitCode?: number }> {
   spawned++
-  const t0 = performance.now()
   const input = opts.input === undefined ? new Uint8Array(0) : Buffer.from(opts.input)
   const reply = await gitHost.run({
     args,
@@ -79,9 +66,6 @@ async function attempt(args: string[], opts: ExecOptions): Promise<Attempt<strin
     allowEnv: [...ALLOWED_ENV],
     input,
   })
-  const ms = performance.now() - t0
-  busyMs += ms
-  for (const l of listeners) l(args, ms)
   if (reply.ok) return { ok: true, value: reply.stdout }
   return {
     ok: false,

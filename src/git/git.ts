@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail } from '../errors/index.js'
-import { type BatchObject, catFileReplies, lineReplies, type ReplyParser } from './batch.js'
+import { type BatchObject, catFileReply, lineReplies, type ReplyParser } from './batch.js'
 import { type ExecOptions, type GitFailure, gitFailed, runGit, tryGit } from './exec.js'
 import { refNameProblem } from './refname.js'
 import { withLockRetry } from './retry.js'
@@ -190,7 +190,9 @@ export class Git {
     for (const n of names)
       if (n.includes('\n'))
         throw fail('USAGE', 'object names cannot contain newlines', 'Rename the path.', { name: n })
-    return this.ask(['cat-file', '--batch'], `${names.join('\n')}\n`, catFileReplies(names.length))
+    // One pipelined request per name: each reply is consumed as it arrives, so reading many big
+    // blobs never re-scans or re-copies what came before.
+    return Promise.all(names.map((n) => this.ask(['cat-file', '--batch'], `${n}\n`, catFileReply)))
   }
 
   /** A blob's exact bytes at `commit:path`; PATH_MISSING when there is no such file. */

@@ -63,17 +63,6 @@ class GitHostClient {
     else this.child?.channel?.unref()
   }
 
-  /** Whether requests currently go to a separate host process. */
-  get active(): boolean {
-    return this.child !== null
-  }
-
-  /** Stops the host (tests; the host also exits by itself when this process goes away). */
-  stop(): void {
-    this.child?.kill()
-    this.child = null
-  }
-
   private settle(id: number, reply: HostReply): void {
     const entry = this.pending.get(id)
     if (!entry) return

@@ -1,13 +1,11 @@
 /** The one git module: every git process the project starts goes through here. */
-export { type BatchObject, parseCatFileBatch } from './batch.js'
+export type { BatchObject } from './batch.js'
 export {
   type ExecOptions,
   type GitFailure,
   gitLimiter,
   gitProcessCount,
-  gitTimeMs,
   initRepo,
-  onGitProcess,
   setGitConcurrency,
 } from './exec.js'
 export { Git, type RefUpdate, type RepoState, type TreeChange } from './git.js'

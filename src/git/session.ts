@@ -37,6 +37,7 @@ export class GitSession {
   private need = 1
   private stderr = ''
   private idle: NodeJS.Timeout | null = null
+  private pumpQueued = false
 
   constructor(
     private readonly cwd: string,
@@ -59,7 +60,14 @@ export class GitSession {
         resolve: resolve as (value: unknown) => void,
         reject,
       })
-      this.pump()
+      // Requests made in the same turn (one per name of a read) leave in one write.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true
+        queueMicrotask(() => {
+          this.pumpQueued = false
+          this.pump()
+        })
+      }
     })
   }
 

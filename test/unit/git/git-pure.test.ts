@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { catFileReplies, lineReplies, parseCatFileBatch } from '../../../src/git/batch.js'
+import { catFileReply, lineReplies } from '../../../src/git/batch.js'
 import { gitConfig, gitEnv } from '../../../src/git/env.js'
 import { Limiter } from '../../../src/git/limiter.js'
 import { checkRefName, refNameProblem } from '../../../src/git/refname.js'
@@ -165,14 +165,15 @@ describe('tree objects and batch output', () => {
     const body = Buffer.from([0, 10, 255])
     const oid = 'ab'.repeat(20)
     const out = Buffer.concat([Buffer.from(`${oid} blob 3\n`), body, Buffer.from('\nnope missing\n')])
-    const [a, b] = parseCatFileBatch(out, 2)
-    expect(a?.content).toEqual(body)
-    expect(a?.oid).toBe(oid)
-    expect(b).toBeNull()
+    const first = catFileReply(out)
+    if ('need' in first) throw new Error('a whole reply was there')
+    expect(first.value?.content).toEqual(body)
+    expect(first.value?.oid).toBe(oid)
+    expect(catFileReply(out.subarray(first.used))).toEqual({ value: null, used: 'nope missing\n'.length })
     // A reply cut short asks for exactly the bytes it still needs, so a big blob is scanned once.
     const header = `${oid} blob 3\n`.length
-    expect(catFileReplies(2)(out.subarray(0, 10))).toEqual({ need: 11 })
-    expect(catFileReplies(1)(Buffer.from(`${oid} blob 3\n\0`))).toEqual({ need: header + 3 + 1 })
+    expect(catFileReply(out.subarray(0, 10))).toEqual({ need: 11 })
+    expect(catFileReply(Buffer.from(`${oid} blob 3\n\0`))).toEqual({ need: header + 3 + 1 })
     expect(lineReplies(2)(Buffer.from('a\nb'))).toEqual({ need: 4 })
     expect(lineReplies(2)(Buffer.from('a\nb\nc'))).toEqual({ value: ['a', 'b'], used: 4 })
   })

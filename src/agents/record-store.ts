@@ -1,5 +1,6 @@
 import { fail } from '../errors/index.js'
 import type { Git } from '../git/git.js'
+import { MODE } from '../git/tree-object.js'
 import { isRunId } from './run-id.js'
 import { type RunRecord, RunRecordSchema } from './schema.js'
 
@@ -40,8 +41,8 @@ export class RecordStore {
   async write(record: RunRecord): Promise<void> {
     const json = `${JSON.stringify(record, null, 2)}\n`
     const blob = await this.git.writeBlob(Buffer.from(json, 'utf8'))
-    const [tree = ''] = await this.git.writeTrees([
-      Buffer.from(`100644 blob ${blob}\t${RECORD_FILE}\n`, 'utf8'),
+    const tree = await this.git.writeTree([
+      { mode: MODE.file, name: Buffer.from(RECORD_FILE, 'utf8'), oid: blob },
     ])
     const message = `momentum run ${record.runId}: ${record.status}\n\nMomentum-Run: ${record.runId}\nMomentum-Status: ${record.status}\n`
     const commit = await this.git.commitTree(tree, this.head ? [this.head] : [], message)

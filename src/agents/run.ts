@@ -100,9 +100,25 @@ export async function resumeRun(opts: {
 }
 
 async function drive(setup: Setup, runId: string, prior: RunRecord | null): Promise<RunOutcome> {
-  const { git, config } = setup
   const ledger = new TokenLedger()
-  const provider = withLedger(setup.provider, ledger)
+  // Once the first request is out, the object store makes room for the commits that follow the
+  // replies. The run waits for that before it returns, so nothing of it outlives the run.
+  const background = onFirstChat(withLedger(setup.provider, ledger), () => setup.git.prepareObjectWrites())
+  try {
+    return await driveWith(setup, runId, prior, ledger, background.provider)
+  } finally {
+    await background.settled()
+  }
+}
+
+async function driveWith(
+  setup: Setup,
+  runId: string,
+  prior: RunRecord | null,
+  ledger: TokenLedger,
+  provider: ModelProvider,
+): Promise<RunOutcome> {
+  const { git, config } = setup
   const templates = await loadAllTemplates({ repoRoot: git.root })
   const files = new FileCache(git)
   const resumes = prior ? prior.resumes + 1 : 0
@@ -250,6 +266,26 @@ async function drive(setup: Setup, runId: string, prior: RunRecord | null): Prom
   }
   setup.onEvent({ type: 'run-finished', outcome })
   return outcome
+}
+
+/** The provider, running `task` in the background once its first request has been sent. */
+function onFirstChat(
+  inner: ModelProvider,
+  task: () => Promise<void>,
+): { provider: ModelProvider; settled: () => Promise<void> } {
+  let running: Promise<void> | null = null
+  const provider: ModelProvider = {
+    get model(): string {
+      return inner.model
+    },
+    chat(req) {
+      const reply = inner.chat(req)
+      // After this turn, so the other agents' requests go out first; failures only cost speed.
+      running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(task).catch(() => undefined)
+      return reply
+    },
+  }
+  return { provider, settled: () => running ?? Promise.resolve() }
 }
 
 function checkIntent(intent: string, generate: GenerateRequest | undefined): string {

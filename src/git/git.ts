@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail } from '../errors/index.js'
 import { type BatchObject, catFileReply, lineReplies, type ReplyParser } from './batch.js'
 import { type ExecOptions, type GitFailure, gitFailed, runGit, tryGit } from './exec.js'
+import { type LooseWriteOptions, looseWriteOptions, ObjectStore, type WritableType } from './objects.js'
 import { refNameProblem } from './refname.js'
 import { withLockRetry } from './retry.js'
 import { GitSession } from './session.js'
 import { diffTreeObjects, type TreeChange } from './tree-diff.js'
-import { type ObjectFormat, parseTree, type TreeEntry } from './tree-object.js'
+import { type ObjectFormat, parseTree, serializeTree, type TreeEntry } from './tree-object.js'
 import { assertGitVersion } from './version.js'
 
 /** Facts about the repository a run starts from; detached HEAD and a dirty tree are allowed. */
@@ -45,9 +46,12 @@ export class Git {
     /** sha1 or sha256. */
     readonly objectFormat: ObjectFormat,
     private readonly identity: Record<string, string>,
-  ) {}
+  ) {
+    this.store = new ObjectStore(join(commonDir, 'objects'), objectFormat)
+  }
 
   private readonly sessions = new Map<string, GitSession[]>()
+  private readonly store: ObjectStore
 
   /** The least busy long-running git process for one batch command, started on first use. */
   private session(...args: string[]): GitSession {
@@ -94,7 +98,7 @@ export class Git {
   /** Opens the repository containing `cwd`: NOT_A_REPO, BARE_REPO or GIT_TOO_OLD when it cannot be used. */
   static async open(cwd: string): Promise<Git> {
     versionCheck ??= runGit(['version'], { cwd: process.cwd() }).then(assertGitVersion)
-    await versionCheck.catch((e: unknown) => {
+    const version = versionCheck.catch((e: unknown) => {
       versionCheck = null
       throw e
     })
@@ -104,7 +108,10 @@ export class Git {
       'Run this inside a git working tree, or run `git init` first.',
       { cwd },
     )
-    if (!existsSync(cwd)) throw notRepo
+    if (!existsSync(cwd)) {
+      await version
+      throw notRepo
+    }
     const args = [
       'rev-parse',
       '--path-format=absolute',
@@ -114,9 +121,27 @@ export class Git {
       '--is-inside-work-tree',
       '--show-object-format',
     ]
-    const probe = await tryGit(args, { cwd })
-    if (!probe.ok) throw notRepo
-    const [gitDir = '', commonDir = '', bare, inside, format] = probe.stdout.split('\n')
+    // Every git process costs tens of milliseconds here, so the ones that do not depend on each
+    // other start together: the common case (a working tree) needs one probe, and the identity
+    // check runs beside it. The version check only decides which error an old git gets.
+    const [probe, ident] = await Promise.all([
+      tryGit([...args, '--show-toplevel'], { cwd }),
+      tryGit(['var', 'GIT_COMMITTER_IDENT'], { cwd }),
+    ])
+    await version
+    let root: string
+    let lines: string[]
+    if (probe.ok) {
+      lines = probe.stdout.split('\n')
+      root = lines[5] ?? ''
+    } else {
+      // Outside a working tree --show-toplevel fails; ask again without it to say why.
+      const again = await tryGit(args, { cwd })
+      if (!again.ok) throw notRepo
+      lines = again.stdout.split('\n')
+      root = ''
+    }
+    const [gitDir = '', commonDir = '', bare, inside, format] = lines
     if (bare === 'true')
       throw fail(
         'BARE_REPO',
@@ -124,15 +149,13 @@ export class Git {
         'Clone it into a repository with a working tree and run there.',
         { cwd },
       )
-    if (inside !== 'true')
+    if (inside !== 'true' || root === '')
       throw fail(
         'NOT_A_REPO',
         `${cwd} is inside a .git directory, not a working tree`,
         'Run this from the working tree.',
         { cwd },
       )
-    const root = (await runGit(['rev-parse', '--show-toplevel'], { cwd })).trim()
-    const ident = await tryGit(['var', 'GIT_COMMITTER_IDENT'], { cwd: root })
     const identity = ident.ok
       ? {}
       : {
@@ -143,6 +166,7 @@ export class Git {
     const git = new Git(root, gitDir, commonDir, format === 'sha256' ? 'sha256' : 'sha1', identity)
     // A run's first commit waits for these; ask now, while the caller reads config and state.
     void git.idents().catch(() => undefined)
+    void git.writeOptions().catch(() => undefined)
     return git
   }
 
@@ -169,10 +193,12 @@ export class Git {
 
   /** Branch, detached and dirty facts about the user's checkout (reads only; takes no locks). */
   async state(): Promise<RepoState> {
-    const sym = await this.tryRun(['rev-parse', '--symbolic-full-name', 'HEAD'])
+    const [sym, status] = await Promise.all([
+      this.tryRun(['rev-parse', '--symbolic-full-name', 'HEAD']),
+      this.run(['status', '--porcelain=v1', '-z', '--ignore-submodules=dirty']),
+    ])
     const name = sym.ok ? sym.stdout.trim() : ''
     const detached = name === 'HEAD' || name === ''
-    const status = await this.run(['status', '--porcelain=v1', '-z', '--ignore-submodules=dirty'])
     return { branch: detached ? null : name, detached, dirty: status.length > 0 }
   }
 
@@ -190,9 +216,20 @@ export class Git {
     for (const n of names)
       if (n.includes('\n'))
         throw fail('USAGE', 'object names cannot contain newlines', 'Rename the path.', { name: n })
+    return Promise.all(names.map((n) => this.readObject(n)))
+  }
+
+  private async readObject(name: string): Promise<BatchObject | null> {
+    // Most of a run's reads are of objects it wrote or read moments ago: those never leave this process.
+    const known = this.store.resolve(name)
+    if (known === null) return null
+    const hit = known === undefined ? undefined : this.store.get(known)
+    if (hit) return hit
     // One pipelined request per name: each reply is consumed as it arrives, so reading many big
     // blobs never re-scans or re-copies what came before.
-    return Promise.all(names.map((n) => this.ask(['cat-file', '--batch'], `${n}\n`, catFileReply)))
+    const obj = await this.ask(['cat-file', '--batch'], `${known ?? name}\n`, catFileReply)
+    if (obj) this.store.remember(obj.oid, obj.type, obj.content)
+    return obj
   }
 
   /** A blob's exact bytes at `commit:path`; PATH_MISSING when there is no such file. */
@@ -217,21 +254,58 @@ export class Git {
 
   /** Writes bytes as a blob, unfiltered (no CRLF or LFS conversion: blobs stay byte-exact). */
   async writeBlob(bytes: Buffer): Promise<string> {
-    const [oid] = await this.writeObjectFiles('blob', [bytes])
+    const [oid] = await this.writeObjects('blob', [bytes])
     return oid ?? ''
   }
 
-  /** Writes files from disk as blobs in one process, unfiltered; returns oids in order. */
+  /** Writes files from disk as blobs, unfiltered; returns oids in order. */
   async writeBlobFiles(absPaths: string[]): Promise<string[]> {
     if (absPaths.length === 0) return []
-    for (const p of absPaths)
-      if (p.includes('\n'))
-        throw fail('USAGE', 'file paths cannot contain newlines', 'Rename the path.', { path: p })
-    return this.ask(
-      ['hash-object', '-w', '--no-filters', '--stdin-paths'],
-      `${absPaths.join('\n')}\n`,
-      lineReplies(absPaths.length),
+    return this.writeObjects('blob', await Promise.all(absPaths.map((p) => readFile(p))))
+  }
+
+  /** Writes a tree object from its entries (sorted here into git's order); returns its id. */
+  async writeTree(entries: TreeEntry[]): Promise<string> {
+    const [oid] = await this.writeObjects('tree', [serializeTree(entries)])
+    return oid ?? ''
+  }
+
+  /**
+   * Writes objects of one type; returns their ids in order. Loose objects are written in-process
+   * (src/git/objects.ts), unless the repository's config asks for something only git does right.
+   */
+  async writeObjects(type: WritableType, contents: Buffer[]): Promise<string[]> {
+    if (contents.length === 0) return []
+    const opts = await this.writeOptions()
+    if (opts.delegate === null) return Promise.all(contents.map((c) => this.store.write(type, c, opts)))
+    const oids = await this.writeObjectFiles(type, contents)
+    for (const [i, oid] of oids.entries()) this.store.remember(oid, type, contents[i] ?? Buffer.alloc(0))
+    return oids
+  }
+
+  /** Readies the object store for many writes (see ObjectStore.prepareFanout); safe to skip or repeat. */
+  prepareObjectWrites(): Promise<void> {
+    this.fanoutPromise ??= this.writeOptions().then((o) =>
+      o.delegate ? undefined : this.store.prepareFanout(),
     )
+    return this.fanoutPromise
+  }
+
+  private fanoutPromise: Promise<void> | null = null
+  private optionsPromise: Promise<LooseWriteOptions> | null = null
+
+  /** How this repository wants loose objects written, read once per handle. */
+  private writeOptions(): Promise<LooseWriteOptions> {
+    this.optionsPromise ??= this.tryRun([
+      'config',
+      '-z',
+      '--get-regexp',
+      '^core\\.(sharedrepository|fsync|fsyncobjectfiles|compression|loosecompression)$',
+    ]).then((out) => looseWriteOptions(out.ok ? out.stdout : ''))
+    this.optionsPromise.catch(() => {
+      this.optionsPromise = null
+    })
+    return this.optionsPromise
   }
 
   /** Tree id of a commit. */
@@ -245,9 +319,8 @@ export class Git {
 
   /**
    * Creates a commit object, byte for byte what `git commit-tree` writes (tree, parents, author,
-   * committer, blank line, message), through the batch hash-object process, which checks its format.
-   * A run makes one per agent, and a process per commit was most of a run's git time. The message
-   * (model text included) is file content, never an argument.
+   * committer, blank line, message). A run makes one per agent, and a process per commit was most
+   * of a run's git time. The message (model text included) is object content, never an argument.
    */
   async commitTree(tree: string, parents: string[], message: string): Promise<string> {
     for (const oid of [tree, ...parents])
@@ -264,7 +337,7 @@ export class Git {
       Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
       Buffer.from(message.replace(/\0/g, ''), 'utf8'),
     ])
-    const [oid] = await this.writeObjectFiles('commit', [body])
+    const [oid] = await this.writeObjects('commit', [body])
     return oid ?? ''
   }
 
@@ -285,8 +358,8 @@ export class Git {
     return this.identsPromise
   }
 
-  /** Writes objects of one type from bytes, staged as private files the batch process reads. */
-  private async writeObjectFiles(type: 'blob' | 'commit', contents: Buffer[]): Promise<string[]> {
+  /** Writes objects through git's hash-object, staged as private files the batch process reads. */
+  private async writeObjectFiles(type: WritableType, contents: Buffer[]): Promise<string[]> {
     const dir = join(this.commonDir, 'momentum', 'tmp')
     await mkdir(dir, { recursive: true })
     const files = contents.map(() => join(dir, `${type}-${process.pid}-${randomBytes(6).toString('hex')}`))
@@ -296,7 +369,7 @@ export class Git {
         'hash-object',
         '-w',
         '--no-filters',
-        ...(type === 'commit' ? ['-t', 'commit'] : []),
+        ...(type === 'blob' ? [] : ['-t', type]),
         '--stdin-paths',
       ]
       return await this.ask(args, `${files.join('\n')}\n`, lineReplies(files.length))
@@ -335,14 +408,6 @@ export class Git {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => ({ oid: l.slice(0, l.indexOf(' ')), ref: l.slice(l.indexOf(' ') + 1) }))
-  }
-
-  /** Writes trees from `mktree` input lines, one tree per element, in one request; returns their ids. */
-  async writeTrees(trees: Buffer[]): Promise<string[]> {
-    if (trees.length === 0) return []
-    // Batch mode ends each tree with an empty line; an empty tree is just that line.
-    const input = Buffer.concat(trees.flatMap((t) => [t, Buffer.from('\n')]))
-    return this.ask(['mktree', '--batch'], input, lineReplies(trees.length))
   }
 
   /** Changed paths between two commits or trees (recursive, no rename detection), like `diff-tree -r`. */

@@ -1,14 +1,6 @@
 import { fail } from '../errors/index.js'
 import type { Git } from './git.js'
-import {
-  isTreeMode,
-  MODE,
-  mktreeLine,
-  parseTree,
-  serializeTree,
-  type TreeEntry,
-  treeOid,
-} from './tree-object.js'
+import { isTreeMode, MODE, objectId, parseTree, serializeTree, type TreeEntry } from './tree-object.js'
 
 /** New content for one path: a blob with its mode, or null to delete the path. */
 export type PathChange = { mode: string; oid: string } | null
@@ -29,7 +21,7 @@ function key(name: string | Buffer): string {
 
 /**
  * Writes a tree equal to `baseTree` with `changes` applied, touching only the trees along the
- * changed paths: one cat-file for those levels and one mktree for the new ones, so the cost is
+ * changed paths: one read of those levels and one write of the new ones, so the cost is
  * O(depth x fanout) and never reads an index or the whole tree.
  */
 export async function writeTreeWithChanges(
@@ -88,17 +80,17 @@ export async function editTree(
     if (change === null) level?.delete(key(name))
     else level?.set(key(name), { mode: change.mode, name: Buffer.from(name, 'utf8'), oid: change.oid })
   }
-  const written: Array<{ entries: TreeEntry[]; oid: string }> = []
+  const written: Array<{ content: Buffer; oid: string }> = []
   let rootOid = ''
   for (const d of order) {
     const entries = [...(levels.get(d)?.values() ?? [])]
     const content = serializeTree(entries)
-    const oid = treeOid(content, git.objectFormat)
+    const oid = objectId('tree', content, git.objectFormat)
     if (d === '') {
       rootOid = oid
-      if (entries.length === 0) await git.writeTrees([Buffer.alloc(0)])
+      if (entries.length === 0) written.push({ content, oid })
     }
-    if (entries.length > 0) written.push({ entries, oid })
+    if (entries.length > 0) written.push({ content, oid })
     if (d !== '') {
       const parent = levels.get(parentDir(d))
       if (entries.length === 0) parent?.delete(key(baseName(d)))
@@ -106,7 +98,10 @@ export async function editTree(
     }
   }
   if (written.length > 0) {
-    const out = await git.writeTrees(written.map((t) => Buffer.concat(t.entries.map(mktreeLine))))
+    const out = await git.writeObjects(
+      'tree',
+      written.map((t) => t.content),
+    )
     written.forEach((t, i) => {
       if (out[i] !== t.oid) {
         throw fail(

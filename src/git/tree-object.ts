@@ -59,31 +59,10 @@ export function serializeTree(entries: TreeEntry[]): Buffer {
   return Buffer.concat(parts)
 }
 
-/** The object id git will give a tree with this content. */
-export function treeOid(content: Buffer, format: ObjectFormat): string {
+/** The id git gives an object of this type and content. */
+export function objectId(type: string, content: Buffer, format: ObjectFormat): string {
   const hash = createHash(format === 'sha1' ? 'sha1' : 'sha256')
-  hash.update(`tree ${content.length}\0`, 'latin1')
+  hash.update(`${type} ${content.length}\0`, 'latin1')
   hash.update(content)
   return hash.digest('hex')
-}
-
-/** One entry as a line of `git mktree` (non -z) input; odd names are C-quoted as mktree expects. */
-export function mktreeLine(e: TreeEntry): Buffer {
-  const type = isTreeMode(e.mode) ? 'tree' : e.mode === MODE.gitlink ? 'commit' : 'blob'
-  const head = Buffer.from(`${isTreeMode(e.mode) ? '040000' : e.mode} ${type} ${e.oid}\t`, 'latin1')
-  return Buffer.concat([head, quoteName(e.name), Buffer.from('\n')])
-}
-
-function quoteName(name: Buffer): Buffer {
-  const needs = name[0] === 0x22 || name.includes(0x0a) || name.includes(0x5c) || name.includes(0x09)
-  if (!needs) return name
-  const out: number[] = [0x22]
-  for (const byte of name) {
-    if (byte === 0x0a) out.push(0x5c, 0x6e)
-    else if (byte === 0x09) out.push(0x5c, 0x74)
-    else if (byte === 0x22 || byte === 0x5c) out.push(0x5c, byte)
-    else out.push(byte)
-  }
-  out.push(0x22)
-  return Buffer.from(out)
 }

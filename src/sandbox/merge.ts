@@ -146,7 +146,11 @@ export async function structuralMerge(git: Git, req: MergeRequest): Promise<Merg
     ...req.trailers,
   }
   const commit = await git.commitTree(tree, [parentHead, ...childHeads], buildMessage(req.message, trailers))
-  await git.updateRefs([{ op: 'update', ref: `refs/heads/${parent.branch}`, oid: commit, old: parentHead }])
-  if (parent instanceof SandboxImpl) await parent.applyMerged(files)
+  if (parent instanceof SandboxImpl) {
+    await parent.moveTo(commit, parentHead)
+    await parent.applyMerged(files)
+  } else {
+    await git.updateRefs([{ op: 'update', ref: `refs/heads/${parent.branch}`, oid: commit, old: parentHead }])
+  }
   return { ok: true, commit }
 }

@@ -29,7 +29,13 @@ export class SandboxImpl implements Sandbox {
     this.agentId = spec.agentId
     this.base = spec.base
     this.owns = spec.owns
+    // createSandbox made the branch at base a moment ago.
+    this.known = spec.base
   }
+
+  // The branch is ours and every move of it goes through this object (commits, merges, reset),
+  // so commits build on this instead of reading the ref; compare-and-swap catches anyone else.
+  private known: string | null = null
 
   private get ref(): string {
     return `refs/heads/${this.branch}`
@@ -38,6 +44,7 @@ export class SandboxImpl implements Sandbox {
   /** Current branch head. */
   async head(): Promise<string> {
     const oid = await this.git.resolve(this.ref)
+    this.known = oid
     if (!oid)
       throw fail(
         'GIT_FAILED',
@@ -115,7 +122,7 @@ export class SandboxImpl implements Sandbox {
 
   /** Commits owned paths as a child of the current head; the range guard runs before the ref moves. */
   async commit(message: string, trailers: Trailers): Promise<string> {
-    const head = await this.head()
+    const head = this.known ?? (await this.head())
     const { present, deleted } = await this.currentPaths()
     const oids = await this.git.writeBlobFiles(present.map((p) => join(this.worktree, p)))
     const changes = new Map<string, PathChange>()
@@ -133,13 +140,21 @@ export class SandboxImpl implements Sandbox {
       ...trailers,
     }
     const commit = await this.git.commitTree(tree, [head], buildMessage(message, full))
-    await this.git.updateRefs([{ op: 'update', ref: this.ref, oid: commit, old: head }])
+    await this.moveTo(commit, head)
     return commit
+  }
+
+  /** Internal: moves the branch from `old` (compare-and-swap) and remembers where it is. */
+  async moveTo(oid: string, old: string): Promise<void> {
+    this.known = null
+    await this.git.updateRefs([{ op: 'update', ref: this.ref, oid, old }])
+    this.known = oid
   }
 
   /** Branch back to base; the abandoned head stays reachable under refs/momentum/attempts/. */
   async reset(): Promise<string | null> {
     const head = await this.head()
+    this.known = null
     let kept: string | null = null
     if (head !== this.base) {
       const prior = await this.git.listRefs(`${attemptPrefix(this.runId)}/${this.slug}`)
@@ -149,6 +164,7 @@ export class SandboxImpl implements Sandbox {
         { op: 'update', ref: this.ref, oid: this.base, old: head },
       ])
     }
+    this.known = this.base
     const { present } = await this.currentPaths()
     for (const p of present) if (!this.baseBytes.has(p)) await rm(join(this.worktree, p), { force: true })
     for (const [p, bytes] of this.baseBytes) {
@@ -162,6 +178,7 @@ export class SandboxImpl implements Sandbox {
   async discard(opts: { keepBranch?: boolean } = {}): Promise<void> {
     await removeWorktree(this.git, this.worktree)
     if (opts.keepBranch) return
+    this.known = null
     if (await this.git.resolve(this.ref)) await this.git.updateRefs([{ op: 'delete', ref: this.ref }])
   }
 

@@ -101,6 +101,29 @@ describe('sandbox lifecycle', () => {
     expect(await removeRun(git, 'life')).toEqual({ branches: 0, worktrees: 0, refs: 0 })
   })
 
+  it('never commits over a branch someone else moved, and builds on it once it has looked again', async () => {
+    repo = await makeRepo({ 'src/m.py': SRC })
+    const git = await Git.open(repo.path)
+    const base = await git.headCommit()
+    const sb = await createSandbox(git, {
+      runId: 'moved',
+      agentId: 'src/m.py::a',
+      base,
+      owns: [{ path: 'src/m.py', start: 0, end: Buffer.byteLength(SRC) }],
+    })
+    await sb.writeFile('src/m.py', Buffer.from(SRC.replace('return 1', 'return 10')))
+    const c1 = await sb.commit('a returns 10', {})
+    // Someone else moves the sandbox branch (back to base) behind the sandbox's back.
+    repo.git('update-ref', `refs/heads/${sb.branch}`, base)
+    await sb.writeFile('src/m.py', Buffer.from(SRC.replace('return 1', 'return 11')))
+    await expect(sb.commit('a returns 11', {})).rejects.toMatchObject({ code: 'GIT_FAILED' })
+    expect(repo.git('rev-parse', `refs/heads/${sb.branch}`)).toBe(base)
+    const c2 = await sb.commit('a returns 11', {})
+    expect(repo.git('rev-parse', `${c2}^`)).toBe(base)
+    expect(c2).not.toBe(c1)
+    await sb.discard()
+  })
+
   it('leaves the user repo byte-identical and gc leaves nothing for prune or fsck', async () => {
     repo = await makeRepo({ 'app/core.py': SRC, 'app/util.py': 'y = 2\n' })
     repo.git('branch', 'feature')

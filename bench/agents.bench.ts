@@ -1,9 +1,12 @@
+import { once } from 'node:events'
+import { Worker } from 'node:worker_threads'
 import { startRun } from '../src/agents/index.js'
 import { SYSTEM_PROMPT } from '../src/agents/prompts.js'
 import { ConfigSchema } from '../src/config/schema.js'
 import { gitProcessCount } from '../src/git/index.js'
 import { countTokens, startModelServer } from '../test/support/model-server.js'
 import { makeRepo } from '../test/support/repo.js'
+import type { ModelWorkerData } from './model-worker.js'
 import type { BenchResult } from './types.js'
 
 // Fixed model latency per request, the same for every N and both sides of each ratio: about what a
@@ -19,7 +22,21 @@ function config(url: string, limit: number): ReturnType<typeof ConfigSchema.pars
   })
 }
 
-const methodOf = (text: string): string => /`(\w+)`/.exec(text)?.[1] ?? 'm'
+/** The model server on a worker thread (see model-worker.ts): its URL, and a close that reports the peak in flight. */
+async function modelWorker(latencyMs: number): Promise<{ url: string; close: () => Promise<number> }> {
+  const data: ModelWorkerData = { latencyMs }
+  const worker = new Worker(new URL('./model-worker.js', import.meta.url), { workerData: data })
+  const [ready] = (await once(worker, 'message')) as [{ url: string }]
+  return {
+    url: ready.url,
+    close: async () => {
+      worker.postMessage('close')
+      const [done] = (await once(worker, 'message')) as [{ maxInFlight: number }]
+      await worker.terminate()
+      return done.maxInFlight
+    },
+  }
+}
 
 /** Wall time of generating a class whose N methods are N sibling agents, at a given concurrency limit. */
 export async function siblingsRun(
@@ -28,17 +45,8 @@ export async function siblingsRun(
   latencyMs = LATENCY_MS,
 ): Promise<{ ms: number; status: string; inFlight: number; gitProcesses: number }> {
   const repo = await makeRepo({ 'README.md': '# bench\n' })
-  const server = await startModelServer({
-    latencyMs,
-    respond: (req) => {
-      const user = req.messages
-        .filter((m) => m.role === 'user')
-        .map((m) => m.content)
-        .join('\n')
-      const name = methodOf(user)
-      return { content: JSON.stringify({ code: `def ${name}(self) -> int:\n    return ${name.length}\n` }) }
-    },
-  })
+  const server = await modelWorker(latencyMs)
+  let closed = false
   try {
     const methods = Array.from({ length: n }, (_, i) => `m${String(i).padStart(3, '0')}`).join(',')
     const p0 = gitProcessCount()
@@ -51,9 +59,12 @@ export async function siblingsRun(
       generate: { path: 'pkg/wide.py', template: 'python-class', vars: { class_name: 'Wide', methods } },
     })
     const ms = performance.now() - t0
-    return { ms, status: out.status, inFlight: server.maxInFlight, gitProcesses: gitProcessCount() - p0 }
+    const gitProcesses = gitProcessCount() - p0
+    closed = true
+    const inFlight = await server.close()
+    return { ms, status: out.status, inFlight, gitProcesses }
   } finally {
-    await server.close()
+    if (!closed) await server.close()
     await repo.cleanup()
   }
 }

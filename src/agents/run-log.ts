@@ -14,6 +14,10 @@ export class RunLog {
   private writing: Promise<void> | null = null
   private dirty = false
   private failure: unknown = null
+  /** Flushes waiting now; while any does, saves skip the coalescing wait. */
+  private flushing = 0
+  /** Ends the coalescing wait in progress, if any. */
+  private wake: (() => void) | null = null
 
   /**
    * Wraps `record`; `write` saves it and `emit` forwards events to the caller. A save waits
@@ -85,15 +89,22 @@ export class RunLog {
 
   /** Waits until every scheduled write has landed; rethrows the first write failure. */
   async flush(): Promise<void> {
-    this.save()
-    while (this.writing) await this.writing
+    // A flush is someone waiting on the disk: nothing is gained by holding the write back.
+    this.flushing++
+    try {
+      this.save()
+      this.wake?.()
+      while (this.writing) await this.writing
+    } finally {
+      this.flushing--
+    }
     if (this.failure) throw this.failure
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.dirty) {
-        if (this.coalesceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.coalesceMs))
+        if (this.coalesceMs > 0 && this.flushing === 0) await this.pause()
         this.dirty = false
         // Snapshot by value: agents keep mutating while the write is in flight.
         const snapshot = structuredClone(this.record)
@@ -106,5 +117,17 @@ export class RunLog {
     } finally {
       this.writing = null
     }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.wake = null
+        resolve()
+      }
+      const timer = setTimeout(done, this.coalesceMs)
+      this.wake = done
+    })
   }
 }

@@ -158,6 +158,22 @@ describe('RunLog', () => {
     expect(written).toEqual(['merged'])
   })
 
+  it('writes at once on flush, even in the middle of a coalescing wait', async () => {
+    const written: string[] = []
+    // An hour's wait: were flush to sit it out, this test would time out.
+    const log = new RunLog(
+      record(),
+      async (r) => void written.push(r.agents[1]!.status),
+      () => {},
+      3_600_000,
+    )
+    log.set('pyproject.toml::tests', 'generating', { save: true })
+    await new Promise((resolve) => setImmediate(resolve))
+    log.set('pyproject.toml::tests', 'merged', { save: true })
+    await log.flush()
+    expect(written).toEqual(['merged'])
+  })
+
   it('surfaces a failed write from flush', async () => {
     const log = new RunLog(record(), async () => Promise.reject(new Error('disk full')))
     await expect(log.flush()).rejects.toThrow('disk full')

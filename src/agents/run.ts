@@ -31,7 +31,8 @@ interface Setup {
   intent: string
   scope: string[]
   base: string
-  dirty: boolean
+  /** Whether the user's checkout has changes; a status scan, so it may still be running. */
+  dirty: Promise<boolean>
   generate: GenerateRequest | null
   signal?: AbortSignal
   onEvent: (e: RunEvent) => void
@@ -42,11 +43,15 @@ export async function startRun(opts: RunOptions): Promise<RunOutcome> {
   const intent = checkIntent(opts.intent, opts.generate)
   const git = await Git.open(opts.cwd)
   // Independent reads, so they wait on each other's git processes only through the limiter.
-  const [config, base, { dirty }] = await Promise.all([
-    opts.config ?? loadConfig(git.root),
-    git.headCommit(),
-    git.state(),
-  ])
+  // The status scan is the slowest of these and only the record needs it, so it runs on beside
+  // template loading and the skeleton commit (drive waits for it however the run ends).
+  const dirty = git.state().then((s) => s.dirty)
+  const [config, base] = await Promise.all([opts.config ?? loadConfig(git.root), git.headCommit()]).catch(
+    async (err: unknown) => {
+      await dirty.catch(() => undefined)
+      throw err
+    },
+  )
   const provider = opts.provider ?? createProvider(config.model, { repoRoot: git.root, env: process.env })
   const setup: Setup = {
     git,
@@ -91,7 +96,7 @@ export async function resumeRun(opts: {
     intent: prior.intent,
     scope: prior.scope,
     base: prior.base,
-    dirty: prior.dirty,
+    dirty: Promise.resolve(prior.dirty),
     generate: prior.generate,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onEvent: opts.onEvent ?? (() => {}),
@@ -107,7 +112,7 @@ async function drive(setup: Setup, runId: string, prior: RunRecord | null): Prom
   try {
     return await driveWith(setup, runId, prior, ledger, background.provider)
   } finally {
-    await background.settled()
+    await Promise.all([background.settled(), setup.dirty.catch(() => undefined)])
   }
 }
 
@@ -146,7 +151,7 @@ async function driveWith(
     intent: setup.intent,
     scope: setup.scope,
     base: setup.base,
-    dirty: setup.dirty,
+    dirty: await setup.dirty,
     startedAt: prior?.startedAt ?? new Date().toISOString(),
     finishedAt: null,
     status: 'running',
@@ -196,8 +201,8 @@ async function driveWith(
       log.warn(m)
     },
   }
-  setup.onEvent({ type: 'run-started', runId, base: setup.base, dirty: setup.dirty })
-  if (setup.dirty && !prior) {
+  setup.onEvent({ type: 'run-started', runId, base: setup.base, dirty: record.dirty })
+  if (record.dirty && !prior) {
     ctx.warnOnce(`the run starts from HEAD ${setup.base.slice(0, 12)}, uncommitted changes are not included`)
   }
   const skeletonAgent = agents.find((a) => a.skeleton)

@@ -122,11 +122,15 @@ export class Git {
       '--show-object-format',
     ]
     // Every git process costs tens of milliseconds here, so the ones that do not depend on each
-    // other start together: the common case (a working tree) needs one probe, and the identity
-    // check runs beside it. The version check only decides which error an old git gets.
-    const [probe, ident] = await Promise.all([
+    // other start together: the common case (a working tree) needs one probe, and the idents and
+    // object settings a run's first commit needs are read beside it. The version check only
+    // decides which error an old git gets.
+    const config = tryGit(['config', '-z', '--get-regexp', WRITE_SETTINGS], { cwd })
+    config.catch(() => undefined)
+    const [probe, ident, author] = await Promise.all([
       tryGit([...args, '--show-toplevel'], { cwd }),
       tryGit(['var', 'GIT_COMMITTER_IDENT'], { cwd }),
+      tryGit(['var', 'GIT_AUTHOR_IDENT'], { cwd }),
     ])
     await version
     let root: string
@@ -164,9 +168,13 @@ export class Git {
           GIT_COMMITTER_EMAIL: 'momentum@localhost',
         }
     const git = new Git(root, gitDir, commonDir, format === 'sha256' ? 'sha256' : 'sha1', identity)
-    // A run's first commit waits for these; ask now, while the caller reads config and state.
-    void git.idents().catch(() => undefined)
-    void git.writeOptions().catch(() => undefined)
+    git.optionsPromise = config.then((out) => looseWriteOptions(out.ok ? out.stdout : ''))
+    git.optionsPromise.catch(() => {
+      git.optionsPromise = null
+    })
+    // Without a committer identity the fallback applies, and the idents are asked again under it.
+    if (ident.ok && author.ok) git.identsPromise = Promise.resolve(idents(author.stdout, ident.stdout))
+    else void git.idents().catch(() => undefined)
     return git
   }
 
@@ -296,12 +304,9 @@ export class Git {
 
   /** How this repository wants loose objects written, read once per handle. */
   private writeOptions(): Promise<LooseWriteOptions> {
-    this.optionsPromise ??= this.tryRun([
-      'config',
-      '-z',
-      '--get-regexp',
-      '^core\\.(sharedrepository|fsync|fsyncobjectfiles|compression|loosecompression)$',
-    ]).then((out) => looseWriteOptions(out.ok ? out.stdout : ''))
+    this.optionsPromise ??= this.tryRun(['config', '-z', '--get-regexp', WRITE_SETTINGS]).then((out) =>
+      looseWriteOptions(out.ok ? out.stdout : ''),
+    )
     this.optionsPromise.catch(() => {
       this.optionsPromise = null
     })
@@ -348,10 +353,7 @@ export class Git {
     this.identsPromise ??= Promise.all([
       this.run(['var', 'GIT_AUTHOR_IDENT']),
       this.run(['var', 'GIT_COMMITTER_IDENT']),
-    ]).then(([author, committer]) => ({
-      author: stamp(author.trim(), process.env.GIT_AUTHOR_DATE !== undefined),
-      committer: stamp(committer.trim(), process.env.GIT_COMMITTER_DATE !== undefined),
-    }))
+    ]).then(([author, committer]) => idents(author, committer))
     this.identsPromise.catch(() => {
       this.identsPromise = null
     })
@@ -444,6 +446,17 @@ export class Git {
 }
 
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+/** The config keys that change how a loose object is written (see looseWriteOptions). */
+const WRITE_SETTINGS = '^core\\.(sharedrepository|fsync|fsyncobjectfiles|compression|loosecompression)$'
+
+/** Author and committer lines for new commits, from `git var` output. */
+function idents(author: string, committer: string): { author: () => string; committer: () => string } {
+  return {
+    author: stamp(author.trim(), process.env.GIT_AUTHOR_DATE !== undefined),
+    committer: stamp(committer.trim(), process.env.GIT_COMMITTER_DATE !== undefined),
+  }
+}
 
 /**
  * An ident line for each new object: `git var`'s name and email with the current time, or its whole

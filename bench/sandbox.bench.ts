@@ -11,9 +11,19 @@ import type { BenchResult } from './types.js'
 
 const AREA = 'sandbox'
 
+// The directory the agents work in holds the same files in every repo, so a comparison between
+// repo sizes measures the repo, not a bigger owned directory (a directory owner materialises all
+// of its files, as it must).
+const WORK_DIR = 'src/agents/'
+const WORK_FILES = 4
+
 /** fast-import stream for a repo of `files` small Python files spread over nested directories. */
 function fastImport(files: number): string {
   const parts = ['commit refs/heads/main\ncommitter Bench <b@b> 0 +0000\ndata 5\nbench\n']
+  for (let i = 0; i < WORK_FILES; i++) {
+    const body = `def w${i}():\n    return ${i}\n`
+    parts.push(`M 100644 inline ${WORK_DIR}w${i}.py\ndata ${Buffer.byteLength(body)}\n${body}\n`)
+  }
   for (let i = 0; i < files; i++) {
     const body = `def f${i}():\n    return ${i}\n`
     parts.push(
@@ -40,17 +50,17 @@ async function makeRepo(files: number): Promise<{ git: Git; path: string; cleanu
 /** Per-agent ms for create, write, commit (range check), merge into a file agent, discard. */
 async function perAgent(git: Git, agents: number, runId: string): Promise<number> {
   const base = await git.headCommit()
-  const path = 'src/d0/s0/m0.py'
+  const path = `${WORK_DIR}w0.py`
   const t0 = performance.now()
   const parent = await createSandbox(git, {
     runId,
-    agentId: 'src/d0/',
+    agentId: WORK_DIR,
     base,
-    owns: [{ path: 'src/d0/s0/', whole: true }],
+    owns: [{ path: WORK_DIR, whole: true }],
   })
   const kids = await Promise.all(
     Array.from({ length: agents }, async (_, i) => {
-      const file = i === 0 ? path : `src/d0/s0/new${i}.py`
+      const file = i === 0 ? path : `${WORK_DIR}new${i}.py`
       const sb = await createSandbox(git, { runId, agentId: file, base, owns: [{ path: file, whole: true }] })
       await sb.writeFile(file, Buffer.from(`def g${i}():\n    return ${i}\n`))
       return { sb, head: await sb.commit(`agent ${i}`, { 'Momentum-Attempt': '1' }) }
@@ -153,6 +163,12 @@ async function mergeBench(): Promise<{ total: number; own: number; compute: numb
   return { total, own: ownMs, compute }
 }
 
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
 /** Sandbox overhead per agent at 1/16/128 agents on 200- and 20,000-file repos, and merge time. */
 export async function bench(): Promise<BenchResult[]> {
   const results: BenchResult[] = []
@@ -162,8 +178,17 @@ export async function bench(): Promise<BenchResult[]> {
   const small = await makeRepo(200)
   const large = await makeRepo(quick ? 2_000 : 20_000)
   for (const n of quick ? [1, 4] : [1, 16, 128]) {
-    const s = await perAgent(small.git, n, `s${n}`)
-    const l = await perAgent(large.git, n, `l${n}`)
+    // One agent is a single measurement of ~0.1 s, which a noisy neighbour can double: small runs
+    // are repeated (the two repos alternating) and the medians compared.
+    const rounds = n === 1 ? 7 : n <= 16 ? 3 : 1
+    const ss: number[] = []
+    const ls: number[] = []
+    for (let r = 0; r < rounds; r++) {
+      ss.push(await perAgent(small.git, n, `s${n}-${r}`))
+      ls.push(await perAgent(large.git, n, `l${n}-${r}`))
+    }
+    const s = median(ss)
+    const l = median(ls)
     results.push({ area: AREA, name: `per-agent overhead, ${n} agents, 200 files`, value: s, unit: 'ms' })
     results.push({
       area: AREA,
@@ -174,7 +199,7 @@ export async function bench(): Promise<BenchResult[]> {
       ratio: l / s,
       target: '<= 1.5x the 200-file figure',
       pass: l / s <= 1.5,
-      note: `full git worktree add of a 2,000-file repo: ${baseline.toFixed(0)} ms`,
+      note: `median of ${rounds} round(s); full git worktree add of a 2,000-file repo: ${baseline.toFixed(0)} ms`,
     })
   }
   results.push({
@@ -185,7 +210,14 @@ export async function bench(): Promise<BenchResult[]> {
   })
   await small.cleanup()
   await large.cleanup()
-  const m = await mergeBench()
+  // Three merges, the median of each figure: one merge is ~0.1 s of CPU, as noisy as the n=1 case.
+  const merges: Array<{ total: number; own: number; compute: number }> = []
+  for (let r = 0; r < 3; r++) merges.push(await mergeBench())
+  const m = {
+    total: median(merges.map((x) => x.total)),
+    own: median(merges.map((x) => x.own)),
+    compute: median(merges.map((x) => x.compute)),
+  }
   const own = m.own
   results.push({
     area: AREA,
@@ -194,7 +226,7 @@ export async function bench(): Promise<BenchResult[]> {
     unit: 'ms',
     target: '< 100 ms own time',
     pass: own < 100,
-    note: `wall ${m.total.toFixed(0)} ms; own CPU of this process, git's batch processes and the git host excluded`,
+    note: `median of 3; wall ${m.total.toFixed(0)} ms; own CPU of this process, git's batch processes and the git host excluded`,
   })
   results.push({
     area: AREA,

@@ -24,6 +24,7 @@ export const RemovedRunSchema = z.object({
 export const GcJsonSchema = z.object({
   removed: z.array(RemovedRunSchema),
   kept: z.array(z.object({ runId: z.string(), reason: z.string() })),
+  staging: z.number().int().describe('stale object staging files removed (left by a killed process)'),
 })
 /** Parsed `gc --json` output. */
 export type GcJson = z.infer<typeof GcJsonSchema>
@@ -80,7 +81,7 @@ export async function gcCommand(argv: Record<string, unknown>, opts: GlobalOptio
     )
   }
   const all = argv.all === true
-  const json: GcJson = { removed: [], kept: [] }
+  const json: GcJson = { removed: [], kept: [], staging: await ctx.git.sweepStaging() }
   for (const runId of await runIdsInRepo(ctx.git)) {
     const record = await readRunRecord(ctx.git, runId).catch(() => null)
     const reason = gcVerdict(runId, record, { all, olderThanMs, now: Date.now() })
@@ -98,6 +99,7 @@ export async function gcCommand(argv: Record<string, unknown>, opts: GlobalOptio
     ),
     ...json.kept.map((k) => `kept    ${k.runId}: ${k.reason}`),
   ]
+  if (json.staging > 0) human.push(`removed ${json.staging} stale object staging file(s)`)
   if (json.removed.length === 0 && json.kept.length === 0)
     human.push('Nothing to remove: no runs in this repository.')
   else if (json.removed.length === 0) human.push('Nothing removed.')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail } from '../errors/index.js'
 import { type BatchObject, catFileReply, lineReplies, type ReplyParser } from './batch.js'
@@ -358,6 +358,25 @@ export class Git {
       this.identsPromise = null
     })
     return this.identsPromise
+  }
+
+  /**
+   * Removes staging files (see writeObjectFiles) older than `olderThanMs`; returns how many. Each
+   * lives for one hash-object call, so an old one was left by a process killed mid-write.
+   */
+  async sweepStaging(olderThanMs = 60 * 60 * 1000): Promise<number> {
+    const dir = join(this.commonDir, 'momentum', 'tmp')
+    const names = await readdir(dir).catch(() => [] as string[])
+    const cutoff = Date.now() - olderThanMs
+    let removed = 0
+    for (const name of names) {
+      const file = join(dir, name)
+      const st = await lstat(file).catch(() => null)
+      if (!st?.isFile() || st.mtimeMs > cutoff) continue
+      await rm(file, { force: true })
+      removed++
+    }
+    return removed
   }
 
   /** Writes objects through git's hash-object, staged as private files the batch process reads. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RunRecordSchema } from '../../src/agents/schema.js'
@@ -109,9 +109,18 @@ describe('git momentum: init → plan → run → log → show → land → gc',
   })
 
   it('gc removes the run and is safe to repeat', async () => {
+    // A staging file a killed process left behind two hours ago, and one in use right now.
+    const staging = join(repo.path, '.git', 'momentum', 'tmp')
+    mkdirSync(staging, { recursive: true })
+    writeFileSync(join(staging, 'blob-1-stale'), 'x')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    utimesSync(join(staging, 'blob-1-stale'), twoHoursAgo, twoHoursAgo)
+    writeFileSync(join(staging, 'blob-2-live'), 'y')
     const res = await cli(['gc', '--all'], { cwd: repo.path })
     expect(res.code).toBe(0)
     expect(res.stdout).toContain(`removed ${runId}`)
+    expect(res.stdout).toContain('removed 1 stale object staging file(s)')
+    expect(readdirSync(staging)).toEqual(['blob-2-live'])
     expect(repo.git('for-each-ref', 'refs/heads/momentum', 'refs/momentum')).toBe('')
     expect(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
     const again = await cli(['gc', '--all'], { cwd: repo.path })

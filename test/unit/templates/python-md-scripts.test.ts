@@ -97,8 +97,8 @@ describe('python scripts', () => {
       ),
     })
     expect(res.proposed).toBe(code)
+    // The script's own words; the reply shape is the host's framing (buildMessages).
     expect(prompts[0]).toMatch(/^code: .*does not exist yet/s)
-    expect(prompts[0]).toMatch(/Answer with one JSON object only/)
   })
 
   it('module and class scripts vote on their definitions', async () => {

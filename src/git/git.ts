@@ -285,7 +285,24 @@ export class Git {
   async writeObjects(type: WritableType, contents: Buffer[]): Promise<string[]> {
     if (contents.length === 0) return []
     const opts = await this.writeOptions()
-    if (opts.delegate === null) return Promise.all(contents.map((c) => this.store.write(type, c, opts)))
+    if (opts.delegate === null) {
+      try {
+        return await Promise.all(contents.map((c) => this.store.write(type, c, opts)))
+      } catch (err) {
+        // What hash-object would have said, in our terms: a repository we may not write to is the
+        // user's to fix, not a crash.
+        const code = (err as NodeJS.ErrnoException).code ?? ''
+        throw fail(
+          'GIT_FAILED',
+          `cannot add a ${type} to ${join(this.commonDir, 'objects')}: ${code || (err as Error).message}`,
+          code === 'ENOSPC'
+            ? 'Free some disk space, then resume the run.'
+            : 'Check that you may write to the repository (owner and permissions of .git/objects).',
+          { code },
+          err,
+        )
+      }
+    }
     const oids = await this.writeObjectFiles(type, contents)
     for (const [i, oid] of oids.entries()) this.store.remember(oid, type, contents[i] ?? Buffer.alloc(0))
     return oids

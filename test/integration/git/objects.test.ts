@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Git, MODE } from '../../../src/git/index.js'
+import { objectId } from '../../../src/git/tree-object.js'
 import { makeRepo, type TempRepo } from '../../support/repo.js'
 
 let repo: TempRepo | null = null
@@ -124,6 +125,24 @@ describe('objects written in-process', () => {
     r.write('pkg/a.py', 'x = 2\n')
     r.commitAll('second')
     expect((await git.readBlob('HEAD', 'pkg/a.py')).toString()).toBe('x = 2\n')
+  })
+
+  it('report a repository they cannot write to as a git failure with a hint, not a crash', async () => {
+    repo = await makeRepo({ 'README.md': '# r\n' })
+    const r = repo
+    const git = await Git.open(r.path)
+    const bytes = Buffer.from('blocked\n')
+    const oid = objectId('blob', bytes, 'sha1')
+    // The fan-out "directory" this object needs is a file (root ignores permission bits, so this
+    // is how a test can make the write fail).
+    const fanout = join(r.path, '.git', 'objects', oid.slice(0, 2))
+    rmSync(fanout, { recursive: true, force: true })
+    writeFileSync(fanout, 'not a directory')
+    await expect(git.writeBlob(bytes)).rejects.toMatchObject({
+      code: 'GIT_FAILED',
+      message: expect.stringMatching(/cannot add a blob to .*objects: ENOTDIR/),
+      hint: expect.stringMatching(/may write to the repository/),
+    })
   })
 
   it('get fan-out directories made ahead of a burst of writes', async () => {

@@ -10,18 +10,9 @@ export { findInsertion, renderInsertion } from './insert.js'
 export { checkSyntax } from './parse.js'
 export { CAPTURE_KINDS, type LanguageProfile, languageForPath, PROFILES, profileFor } from './profiles.js'
 export { checkPatches, type StitchResult, sortPatches, stitch } from './stitch.js'
-export {
-  serializeKey,
-  splitKeyPath,
-  type TomlKeyPath,
-  type TomlTableSpan,
-  tomlAppend,
-  tomlGet,
-  tomlKeyLine,
-  tomlSerializeValue,
-  tomlSet,
-  tomlTables,
-} from './toml-edit.js'
+export { tomlAppend, tomlSet } from './toml-edit.js'
+export { splitKeyPath, type TomlKeyPath, type TomlTableSpan, tomlKeyLine, tomlTables } from './toml-index.js'
+export { tomlGet, tomlSerializeValue } from './toml-value.js'
 export {
   type BuildOptions,
   buildNodeTree,

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isMomentumError } from '../errors/index.js'
 import { checkPym, type Diagnostic } from '../grail/index.js'
-import { tomlKeyLine } from '../syntax/toml-edit.js'
+import { tomlKeyLine } from '../syntax/toml-index.js'
 import {
   displayPath,
   type LookupOptions,

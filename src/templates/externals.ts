@@ -1,6 +1,8 @@
 import { fail, isMomentumError, type MomentumError } from '../errors/index.js'
 import type { ExternalImpl } from '../grail/index.js'
-import { splitKeyPath, tomlAppend, tomlGet, tomlSet, tomlTables } from '../syntax/toml-edit.js'
+import { tomlAppend, tomlSet } from '../syntax/toml-edit.js'
+import { splitKeyPath, tomlTables } from '../syntax/toml-index.js'
+import { tomlGet } from '../syntax/toml-value.js'
 import { isReplyKind, REPLY_SCHEMAS, type ReplyKind } from './replies.js'
 
 /**

@@ -4,7 +4,7 @@ import { relative } from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import type { z } from 'zod'
 import { fail } from '../errors/index.js'
-import { tomlKeyLine } from '../syntax/toml-edit.js'
+import { tomlKeyLine } from '../syntax/toml-index.js'
 import {
   type FoundFile,
   findIn,

@@ -1,15 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isMomentumError } from '../../../src/errors/index.js'
-import {
-  splitKeyPath,
-  tomlAppend,
-  tomlGet,
-  tomlKeyLine,
-  tomlSerializeValue,
-  tomlSet,
-  tomlTables,
-} from '../../../src/syntax/toml-edit.js'
+import { tomlAppend, tomlSet } from '../../../src/syntax/toml-edit.js'
+import { splitKeyPath, tomlKeyLine, tomlTables } from '../../../src/syntax/toml-index.js'
+import { tomlGet, tomlSerializeValue } from '../../../src/syntax/toml-value.js'
 import { editSpan, fixtures, onlyInserted, toml } from './helpers.js'
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8')

@@ -140,26 +140,19 @@ export class ObjectStore {
   resolve(name: string): string | null | undefined {
     const colon = name.indexOf(':')
     const rev = colon < 0 ? name : name.slice(0, colon)
-    let oid: string
-    let peel = ''
-    const brace = rev.indexOf('^')
-    if (brace >= 0) {
-      peel = rev.slice(brace)
-      oid = rev.slice(0, brace)
-    } else oid = rev
+    const caret = rev.indexOf('^')
+    const oid = caret < 0 ? rev : rev.slice(0, caret)
+    const peel = caret < 0 ? '' : rev.slice(caret)
     if (!OID.test(oid) || oid.length !== oidBytes(this.format) * 2) return undefined
     if (peel !== '' && peel !== '^{tree}' && peel !== '^{commit}') return undefined
     if (colon < 0 && peel === '') return oid
     const obj = this.cache.get(oid)
-    if (!obj) return undefined
     let tree: string
-    if (obj.type === 'commit') {
-      if (peel === '^{commit}') {
-        if (colon < 0) return oid
-      }
+    if (obj?.type === 'commit') {
+      if (colon < 0 && peel === '^{commit}') return oid
       tree = /^tree ([0-9a-f]+)\n/.exec(obj.content.toString('latin1', 0, 80))?.[1] ?? ''
       if (tree === '') return undefined
-    } else if (obj.type === 'tree') {
+    } else if (obj?.type === 'tree') {
       if (peel === '^{commit}') return null
       tree = oid
     } else return undefined

@@ -35,7 +35,7 @@ export class SandboxImpl implements Sandbox {
 
   // The branch is ours and every move of it goes through this object (commits, merges, reset),
   // so commits build on this instead of reading the ref; compare-and-swap catches anyone else.
-  private known: string | null = null
+  private known: string | null
 
   private get ref(): string {
     return `refs/heads/${this.branch}`
